@@ -1,0 +1,5 @@
+"""python -m bot == rolesplit."""
+
+from bot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,159 @@
+"""Command line: rolesplit run | tick | db upgrade | report."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from slack_bolt.error import BoltError
+from sqlalchemy.exc import OperationalError
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import setup_logging
+from bot.services import Services
+from storage import migrate
+
+log = logging.getLogger("bot.cli")
+
+
+def _secrets(settings: Settings) -> list[str | None]:
+    return [
+        settings.slack_bot_token,
+        settings.slack_signing_secret,
+        settings.slack_app_token,
+        settings.slack_client_secret,
+        settings.webhook_secret,
+    ]
+
+
+def open_database(settings: Settings, *, auto_migrate: bool) -> Services:
+    """Connect and check the schema: the default SQLite migrates itself, others must be current."""
+    services = Services.from_settings(settings)
+    try:
+        if auto_migrate and settings.is_default_sqlite:
+            migrate.upgrade(services.engine)
+        elif not migrate.is_current(services.engine):
+            raise ConfigError(
+                "the database schema is not up to date: run `rolesplit db upgrade` first "
+                f"(database at {migrate.current_revision(services.engine) or 'no revision'}, "
+                f"code at {migrate.head_revision()})"
+            )
+    except OperationalError as exc:
+        raise ConfigError(
+            f"DATABASE_URL: cannot reach the database ({str(exc.orig).strip().splitlines()[0]})"
+        ) from None
+    return services
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Serve the app (HTTP by default, Socket Mode with --socket) with the scheduler inside."""
+    settings = load_settings()
+    settings.require_for("socket" if args.socket else "http")
+    setup_logging(settings.log_format, _secrets(settings))
+    services = open_database(settings, auto_migrate=True)
+    from bot import create_app
+
+    try:
+        app = create_app(settings, services)
+    except BoltError as exc:
+        raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({exc})") from None
+    scheduler = None
+    if settings.scheduler == "on":
+        from bot.scheduler import start_scheduler
+
+        scheduler = start_scheduler(services)
+    try:
+        if args.socket:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("rolesplit is running in Socket Mode")
+            SocketModeHandler(app, settings.slack_app_token).start()
+            return 0
+        from bot.server import AppServer, build_wsgi
+
+        port = args.port or settings.port
+        server = AppServer(build_wsgi(app, services), host=args.host, port=port)
+
+        def on_term(signum: int, _frame: FrameType | None) -> None:
+            log.info("signal %d: draining in-flight requests, then stopping", signum)
+            threading.Thread(target=server.shutdown, daemon=True).start()
+
+        signal.signal(signal.SIGTERM, on_term)
+        signal.signal(signal.SIGINT, on_term)
+        log.info("rolesplit is listening on http://%s:%d/slack/events", args.host, server.port)
+        server.serve_forever()
+        log.info("stopped cleanly")
+        return 0
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)
+        services.engine.dispose()
+
+
+def cmd_tick(_args: argparse.Namespace) -> int:
+    """One scheduler pass, then exit."""
+    settings = load_settings()
+    settings.require_for("tick")
+    setup_logging(settings.log_format, _secrets(settings))
+    services = open_database(settings, auto_migrate=True)
+    from bot import jobs
+
+    done = jobs.tick(services)
+    print(", ".join(f"{k}: {v}" for k, v in done.items()) or "nothing due")
+    services.engine.dispose()
+    return 1 if any(v < 0 for v in done.values()) else 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    """rolesplit db upgrade."""
+    settings = load_settings()
+    services = Services.from_settings(settings)
+    try:
+        before = migrate.current_revision(services.engine)
+        migrate.upgrade(services.engine)
+    except OperationalError as exc:
+        raise ConfigError(
+            f"DATABASE_URL: cannot reach the database ({str(exc.orig).strip().splitlines()[0]})"
+        ) from None
+    after = migrate.current_revision(services.engine)
+    print(f"database at {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+    services.engine.dispose()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(prog="rolesplit", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="serve the app (HTTP, or Socket Mode with --socket)")
+    run.add_argument("--socket", action="store_true", help="use Socket Mode (SLACK_APP_TOKEN)")
+    run.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
+    run.add_argument("--port", type=int, default=None, help="port (default: PORT, else 3000)")
+    run.set_defaults(func=cmd_run)
+    tick = sub.add_parser("tick", help="one scheduler pass (prompts, reminders, rollups, nudges)")
+    tick.set_defaults(func=cmd_tick)
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"], help="apply the migrations")
+    db.set_defaults(func=cmd_db)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `rolesplit` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        print(f"rolesplit: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

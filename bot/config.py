@@ -1,0 +1,199 @@
+"""Settings from the environment (or `.env`); a bad value stops start-up with one clear line."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class ConfigError(Exception):
+    """A configuration mistake, reported as one line naming the variable."""
+
+
+def parse_hhmm(value: str) -> time:
+    """Parse `17:30` into a time; raise ValueError with a readable reason."""
+    match = _TIME_RE.match(value.strip())
+    if not match:
+        raise ValueError(f"{value!r} is not a time of day like 17:30")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_work_days(value: str) -> tuple[int, ...]:
+    """Parse `mon,tue,wed` into sorted weekday numbers (Monday = 0)."""
+    days: set[int] = set()
+    for part in value.split(","):
+        name = part.strip().lower()[:3]
+        if not name:
+            continue
+        if name not in WEEKDAYS:
+            raise ValueError(f"{part.strip()!r} is not a weekday (use mon,tue,wed,thu,fri,sat,sun)")
+        days.add(WEEKDAYS.index(name))
+    if not days:
+        raise ValueError("name at least one weekday, e.g. mon,tue,wed,thu,fri")
+    return tuple(sorted(days))
+
+
+def format_work_days(days: tuple[int, ...] | list[int]) -> str:
+    """Inverse of parse_work_days."""
+    return ",".join(WEEKDAYS[d] for d in sorted(days))
+
+
+def parse_weekly_time(value: str) -> tuple[int, time]:
+    """Parse `mon 09:00` into (weekday, time)."""
+    parts = value.strip().split()
+    if len(parts) != 2 or parts[0].lower()[:3] not in WEEKDAYS:
+        raise ValueError(f"{value!r} is not a weekday and time like 'mon 09:00'")
+    return WEEKDAYS.index(parts[0].lower()[:3]), parse_hhmm(parts[1])
+
+
+def check_timezone(value: str) -> str:
+    """Return an IANA zone name or raise ValueError."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"{value!r} is not an IANA time zone like Europe/London") from exc
+    return value
+
+
+class Settings(BaseSettings):
+    """Every variable of SPEC.md's configuration table."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
+    slack_client_secret: str | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    database_url: str = Field(default="sqlite:///rolesplit.db", alias="DATABASE_URL")
+    port: int = Field(default=3000, alias="PORT", ge=1, le=65535)
+    webhook_secret: str | None = Field(default=None, alias="ROLESPLIT_WEBHOOK_SECRET")
+    managers: Annotated[tuple[str, ...], NoDecode] = Field(default=(), alias="ROLESPLIT_MANAGERS")
+    prompt_time: str = Field(default="17:30", alias="ROLESPLIT_PROMPT_TIME")
+    work_days: str = Field(default="mon,tue,wed,thu,fri", alias="ROLESPLIT_WORK_DAYS")
+    prompt_window_minutes: int = Field(
+        default=240, alias="ROLESPLIT_PROMPT_WINDOW_MINUTES", ge=1, le=1440
+    )
+    reminder_after_minutes: int = Field(
+        default=120, alias="ROLESPLIT_REMINDER_AFTER_MINUTES", ge=1, le=1440
+    )
+    timezone: str = Field(default="UTC", alias="ROLESPLIT_TIMEZONE")
+    rollup_channel: str | None = Field(default=None, alias="ROLESPLIT_ROLLUP_CHANNEL")
+    rollup_time: str = Field(default="mon 09:00", alias="ROLESPLIT_ROLLUP_TIME")
+    handoff_mode: Literal["channel", "thread"] = Field(
+        default="channel", alias="ROLESPLIT_HANDOFF_MODE"
+    )
+    handoff_channel: str | None = Field(default=None, alias="ROLESPLIT_HANDOFF_CHANNEL")
+    transfer_days: int = Field(default=182, alias="ROLESPLIT_TRANSFER_DAYS", ge=1, le=3650)
+    tick_seconds: int = Field(default=60, alias="ROLESPLIT_TICK_SECONDS", ge=1, le=3600)
+    scheduler: Literal["on", "off"] = Field(default="on", alias="ROLESPLIT_SCHEDULER")
+    log_format: Literal["text", "json"] = Field(default="text", alias="ROLESPLIT_LOG_FORMAT")
+
+    @field_validator("managers", mode="before")
+    @classmethod
+    def _split_managers(cls, value: object) -> object:
+        if isinstance(value, str):
+            ids = tuple(v.strip() for v in value.split(",") if v.strip())
+            for uid in ids:
+                if not re.fullmatch(r"[UW][A-Z0-9]{2,}", uid):
+                    raise ValueError(f"{uid!r} is not a Slack user id like U012ABCDEF")
+            return ids
+        return value
+
+    @field_validator("prompt_time")
+    @classmethod
+    def _check_prompt_time(cls, value: str) -> str:
+        parse_hhmm(value)
+        return value.strip()
+
+    @field_validator("work_days")
+    @classmethod
+    def _check_work_days(cls, value: str) -> str:
+        return format_work_days(parse_work_days(value))
+
+    @field_validator("rollup_time")
+    @classmethod
+    def _check_rollup_time(cls, value: str) -> str:
+        parse_weekly_time(value)
+        return value.strip()
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        return check_timezone(value.strip())
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "slack_client_id",
+        "slack_client_secret",
+        "webhook_secret",
+        "rollup_channel",
+        "handoff_channel",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @property
+    def oauth(self) -> bool:
+        """True when the app serves many workspaces through OAuth."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
+    def is_default_sqlite(self) -> bool:
+        """True for the embedded SQLite default, which migrates itself on start."""
+        return self.database_url.startswith("sqlite")
+
+    def require_for(self, mode: Literal["http", "socket", "tick", "cli"]) -> None:
+        """Raise ConfigError when a variable the mode needs is missing."""
+        if mode == "http" and not self.slack_signing_secret:
+            raise ConfigError(
+                "SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic Information "
+                "page (HTTP mode verifies every request with it)"
+            )
+        if mode == "socket" and not self.slack_app_token:
+            raise ConfigError(
+                "SLACK_APP_TOKEN is not set: create an app-level token with connections:write "
+                "(Basic Information → App-Level Tokens) for Socket Mode"
+            )
+        if mode in ("http", "socket", "tick") and not (self.slack_bot_token or self.oauth):
+            raise ConfigError(
+                "SLACK_BOT_TOKEN is not set: install the app and copy the Bot User OAuth Token, "
+                "or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth mode"
+            )
+        if self.handoff_mode == "thread" and not self.handoff_channel and mode != "cli":
+            raise ConfigError(
+                "ROLESPLIT_HANDOFF_CHANNEL is not set: thread mode needs the channel id where "
+                "hand-off threads are posted"
+            )
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings, turning validation errors into one ConfigError line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "?"
+        info = Settings.model_fields.get(field)
+        name = info.alias if info and info.alias else field
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{name} is invalid: {msg}") from None

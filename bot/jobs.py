@@ -1,0 +1,40 @@
+"""tick(): one pass over everything due now — each item claimed in the database first."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+
+from bot import features
+from bot.services import Services
+
+log = logging.getLogger("bot.jobs")
+
+
+def tick(services: Services, now: datetime | None = None) -> dict[str, int]:
+    """Run every feature's due work once; returns how many items each job handled."""
+    now = now or services.now()
+    done: dict[str, int] = {}
+    for module in features.load():
+        for name, job in getattr(module, "JOBS", ()):
+            started = time.perf_counter()
+            try:
+                done[name] = job(services, now)
+            except Exception:  # one failing job must not stop the others; it retries next tick
+                log.exception("job %s failed", name, extra={"job": name, "outcome": "error"})
+                done[name] = -1
+                continue
+            if done[name]:
+                log.info(
+                    "job %s handled %d item(s)",
+                    name,
+                    done[name],
+                    extra={
+                        "job": name,
+                        "items": done[name],
+                        "outcome": "ok",
+                        "ms": round((time.perf_counter() - started) * 1000, 1),
+                    },
+                )
+    return done

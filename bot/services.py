@@ -1,0 +1,140 @@
+"""What every feature shares: settings, the database, Web API clients, a clock, small caches."""
+
+from __future__ import annotations
+
+import threading
+import time as _time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+from slack_sdk.oauth.installation_store import InstallationStore
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.wsconfig import WorkspaceConfig, effective
+from storage.db import make_engine, make_sessionmaker
+from storage.models import Workspace, utcnow
+
+USER_INFO_TTL_SECONDS = 300.0
+
+
+class NoTokenError(Exception):
+    """No bot token is known for a workspace (uninstalled, or never installed)."""
+
+
+def retry_handlers() -> list[Any]:
+    """429 → wait Retry-After and retry; dropped connections → retry with backoff."""
+    return [RateLimitErrorRetryHandler(max_retry_count=5), ConnectionErrorRetryHandler()]
+
+
+class TTLCache:
+    """A tiny thread-safe cache with per-entry expiry (Slack data that rarely changes)."""
+
+    def __init__(self, ttl: float, clock: Callable[[], float] = _time.monotonic) -> None:
+        self._ttl, self._clock = ttl, clock
+        self._data: dict[Any, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any | None:
+        """The cached value, or None when absent or expired."""
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is None or hit[0] < self._clock():
+                self._data.pop(key, None)
+                return None
+            return hit[1]
+
+    def put(self, key: Any, value: Any) -> None:
+        """Store a value for the cache's lifetime."""
+        with self._lock:
+            if len(self._data) > 50_000:
+                self._data.clear()
+            self._data[key] = (self._clock() + self._ttl, value)
+
+    def drop(self, key: Any) -> None:
+        """Forget one entry."""
+        with self._lock:
+            self._data.pop(key, None)
+
+
+@dataclass
+class Services:
+    """Shared state of one process; built once, passed to every feature's register()."""
+
+    settings: Settings
+    engine: Engine
+    Session: sessionmaker[Session]
+    clock: Callable[[], datetime] = utcnow
+    installation_store: InstallationStore | None = None
+    user_cache: TTLCache = field(default_factory=lambda: TTLCache(USER_INFO_TTL_SECONDS))
+    _clients: dict[str, WebClient] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **kwargs: Any) -> Services:
+        """Build the engine and session factory from DATABASE_URL."""
+        engine = make_engine(settings.database_url)
+        return cls(settings=settings, engine=engine, Session=make_sessionmaker(engine), **kwargs)
+
+    def now(self) -> datetime:
+        """The current instant (tests pin it)."""
+        return self.clock()
+
+    def make_client(self, token: str | None) -> WebClient:
+        """A Web API client on SLACK_API_URL with the rate-limit retry policy (cached by token)."""
+        key = token or ""
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                client = WebClient(
+                    token=token,
+                    base_url=self.settings.slack_api_url,
+                    timeout=15,
+                    retry_handlers=retry_handlers(),
+                )
+                self._clients[key] = client
+            return client
+
+    def bot_token(self, team_id: str) -> str:
+        """The bot token for a workspace (single-workspace token or the stored installation)."""
+        if self.installation_store is not None:
+            bot = self.installation_store.find_bot(enterprise_id=None, team_id=team_id)
+            if bot is None or not bot.bot_token:
+                raise NoTokenError(team_id)
+            return bot.bot_token
+        if not self.settings.slack_bot_token:
+            raise NoTokenError(team_id)
+        return self.settings.slack_bot_token
+
+    def client_for(self, team_id: str) -> WebClient:
+        """A Web API client authorised for one workspace, for work outside a request."""
+        return self.make_client(self.bot_token(team_id))
+
+    def config(self, workspace: Workspace) -> WorkspaceConfig:
+        """The workspace's effective settings."""
+        return effective(self.settings, workspace.settings)
+
+    def user_info(self, client: WebClient, team_id: str, user_id: str) -> dict[str, Any] | None:
+        """users.info, cached for a few minutes; None when Slack does not know the user."""
+        key = (team_id, user_id)
+        cached = self.user_cache.get(key)
+        if cached is not None:
+            return dict(cached)
+        try:
+            resp = client.users_info(user=user_id)
+        except SlackApiError as err:
+            if err.response.get("error") in ("user_not_found", "users_not_found"):
+                return None
+            raise
+        user = dict(resp["user"])
+        self.user_cache.put(key, user)
+        return user

@@ -1,0 +1,69 @@
+"""Small pure helpers shared by the view builders."""
+
+from __future__ import annotations
+
+from datetime import time
+from decimal import Decimal
+from typing import Any
+
+MAX_SECTION_TEXT = 3000
+MAX_MESSAGE_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
+
+
+def fmt_time(value: time) -> str:
+    """17:30."""
+    return value.strftime("%H:%M")
+
+
+def fmt_hours(value: Decimal | float | int) -> str:
+    """2.5 h → '2.5', 4.00 → '4', 0.25 → '0.25'."""
+    d = Decimal(str(value)).quantize(Decimal("0.01"))
+    text = format(d.normalize(), "f")
+    return text
+
+
+def fmt_pct(share: Decimal | float | None) -> str:
+    """A share (0..1) as a whole percentage, or 'no data'."""
+    if share is None:
+        return "no data"
+    return f"{round(Decimal(str(share)) * 100):d}%"
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut text to Slack's limit with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def section(text: str) -> dict[str, Any]:
+    """A mrkdwn section block within Slack's 3,000-character limit."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, MAX_SECTION_TEXT)}}
+
+
+def context(text: str) -> dict[str, Any]:
+    """A context block with one mrkdwn element."""
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, 2000)}]}
+
+
+def header(text: str) -> dict[str, Any]:
+    """A header block (150 characters at most)."""
+    return {"type": "header", "text": {"type": "plain_text", "text": truncate(text, 150)}}
+
+
+def button(text: str, action_id: str, value: str = "", style: str | None = None) -> dict[str, Any]:
+    """A button element (text ≤ 75 characters)."""
+    b: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": truncate(text, 75)},
+        "action_id": action_id,
+    }
+    if value:
+        b["value"] = value[:2000]
+    if style:
+        b["style"] = style
+    return b
+
+
+def plain(text: str, limit: int = 75) -> dict[str, Any]:
+    """A plain_text object."""
+    return {"type": "plain_text", "text": truncate(text, limit)}

@@ -1,0 +1,187 @@
+"""Core query/write functions for workspaces, members and categories (session first, no commit)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.db import insert_ignore
+from storage.models import Category, Member, Workspace, utcnow
+
+ROLES = ("hunter", "farmer", "hybrid", "manager")
+KINDS = ("hunting", "farming", "other")
+
+# (key, label, kind, aliases) — SPEC.md's defaults; aliases feed the plain-words parser.
+DEFAULT_CATEGORIES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    (
+        "prospecting",
+        "Prospecting (calls, research, outreach)",
+        "hunting",
+        ("prospecting", "prospect", "calls", "cold calls", "outreach", "research"),
+    ),
+    (
+        "sales_meetings",
+        "New-business meetings",
+        "hunting",
+        ("meetings", "meeting", "sales meetings", "new business", "nb meetings", "demos"),
+    ),
+    (
+        "sales_other",
+        "Other sales tasks (proposals, contracts)",
+        "hunting",
+        ("proposals", "proposal", "contracts", "sales", "other sales", "sales other"),
+    ),
+    (
+        "account_service",
+        "Existing accounts: job orders and day-to-day issues",
+        "farming",
+        ("accounts", "account", "service", "job orders", "account service", "existing"),
+    ),
+    (
+        "account_growth",
+        "Existing accounts: renewals, cross-sell, new departments",
+        "farming",
+        ("growth", "renewals", "renewal", "cross-sell", "upsell", "account growth", "expansion"),
+    ),
+    ("admin", "Admin and internal", "other", ("admin", "internal", "other")),
+)
+
+
+def get_workspace(session: Session, team_id: str) -> Workspace | None:
+    """The workspace row for a Slack team id, if any."""
+    return session.scalar(select(Workspace).where(Workspace.team_id == team_id))
+
+
+def ensure_workspace(session: Session, team_id: str, name: str | None = None) -> Workspace:
+    """Get or create the workspace (race-safe) with SPEC's default categories seeded."""
+    ws = get_workspace(session, team_id)
+    if ws is not None:
+        return ws
+    insert_ignore(
+        session,
+        Workspace,
+        {
+            "team_id": team_id,
+            "name": name,
+            "settings": {},
+            "installed": True,
+            "created_at": utcnow(),
+        },
+        ["team_id"],
+    )
+    ws = get_workspace(session, team_id)
+    assert ws is not None
+    for pos, (key, label, kind, aliases) in enumerate(DEFAULT_CATEGORIES):
+        insert_ignore(
+            session,
+            Category,
+            {
+                "workspace_id": ws.id,
+                "key": key,
+                "label": label,
+                "kind": kind,
+                "aliases": list(aliases),
+                "active": True,
+                "position": pos,
+            },
+            ["workspace_id", "key"],
+        )
+    session.expire(ws, ["categories"])
+    return ws
+
+
+def categories(session: Session, workspace_id: int, *, active_only: bool = True) -> list[Category]:
+    """The workspace's categories in display order."""
+    stmt = select(Category).where(Category.workspace_id == workspace_id)
+    if active_only:
+        stmt = stmt.where(Category.active.is_(True))
+    return list(session.scalars(stmt.order_by(Category.position, Category.id)))
+
+
+def get_member(session: Session, workspace_id: int, user_id: str) -> Member | None:
+    """One roster entry by Slack user id."""
+    return session.scalar(
+        select(Member).where(Member.workspace_id == workspace_id, Member.user_id == user_id)
+    )
+
+
+def upsert_member(
+    session: Session,
+    workspace_id: int,
+    user_id: str,
+    role: str,
+    *,
+    tz: str | None = None,
+    display_name: str | None = None,
+    now: datetime | None = None,
+) -> tuple[Member, bool]:
+    """Add a member or change their role (reactivating them); True when newly added."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    inserted = insert_ignore(
+        session,
+        Member,
+        {
+            "workspace_id": workspace_id,
+            "user_id": user_id,
+            "role": role,
+            "tz": tz or "UTC",
+            "tz_checked_at": now if tz else None,
+            "display_name": display_name,
+            "active": True,
+            "handoff_optin": False,
+            "created_at": now or utcnow(),
+        },
+        ["workspace_id", "user_id"],
+    )
+    member = get_member(session, workspace_id, user_id)
+    assert member is not None
+    if not inserted:
+        member.role = role
+        member.active = True
+        member.inactive_reason = None
+        if tz:
+            member.tz = tz
+            member.tz_checked_at = now or utcnow()
+        if display_name:
+            member.display_name = display_name
+    return member, inserted
+
+
+def roster(session: Session, workspace_id: int, *, include_inactive: bool = False) -> list[Member]:
+    """Members of a workspace ordered by role then user id."""
+    stmt = select(Member).where(Member.workspace_id == workspace_id)
+    if not include_inactive:
+        stmt = stmt.where(Member.active.is_(True))
+    return list(session.scalars(stmt.order_by(Member.role, Member.user_id)))
+
+
+def members_by_user_ids(
+    session: Session, workspace_id: int, user_ids: Iterable[str]
+) -> dict[str, Member]:
+    """Members keyed by Slack user id, for the ids that are on the roster."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    rows: Sequence[Member] = session.scalars(
+        select(Member).where(Member.workspace_id == workspace_id, Member.user_id.in_(ids))
+    ).all()
+    return {m.user_id: m for m in rows}
+
+
+def deactivate_member(session: Session, member: Member, reason: str) -> None:
+    """Take a member off the roster (prompts stop); their history stays."""
+    member.active = False
+    member.inactive_reason = reason[:200]
+
+
+def claim_key(session: Session, key: str, now: datetime | None = None) -> bool:
+    """Record an idempotency key in the caller's transaction; False if it was already there."""
+    from storage.models import ProcessedRequest
+
+    return insert_ignore(
+        session, ProcessedRequest, {"key": key[:200], "created_at": now or utcnow()}, ["key"]
+    )
