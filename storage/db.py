@@ -72,9 +72,10 @@ def insert_ignore(
     """INSERT … ON CONFLICT DO NOTHING; True when this call inserted the row (a claim)."""
     dialect = session.get_bind().dialect.name
     ins = pg_insert if dialect == "postgresql" else sqlite_insert
+    pk = next(iter(model.__table__.primary_key.columns))
     stmt = ins(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
-    result = session.execute(stmt)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    # RETURNING, not rowcount: psycopg reports -1 for a skipped ON CONFLICT insert.
+    return session.execute(stmt.returning(pk)).first() is not None
 
 
 def skip_locked(session: Session) -> dict[str, Any]:

@@ -113,9 +113,12 @@ def clock() -> Clock:
 def make_settings(db_url: str, api_url: str = "http://127.0.0.1:9/api/", **env: Any) -> Settings:
     """Settings as the environment would give them, for tests."""
     values: dict[str, Any] = {
-        "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": api_url, "DATABASE_URL": db_url,
-        "ROLESPLIT_WEBHOOK_SECRET": WEBHOOK_SECRET, "ROLESPLIT_SCHEDULER": "off",
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": api_url,
+        "DATABASE_URL": db_url,
+        "ROLESPLIT_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "ROLESPLIT_SCHEDULER": "off",
         "_env_file": None,
     }
     values.update(env)

@@ -46,7 +46,9 @@ def test_malformed_values_name_the_variable(env: dict[str, str], needle: str) ->
 
 
 def test_managers_and_work_days_are_parsed() -> None:
-    s = load_settings(_env_file=None, ROLESPLIT_MANAGERS="U1AAA, U2BBB", ROLESPLIT_WORK_DAYS="Sun,mon")
+    s = load_settings(
+        _env_file=None, ROLESPLIT_MANAGERS="U1AAA, U2BBB", ROLESPLIT_WORK_DAYS="Sun,mon"
+    )
     assert s.managers == ("U1AAA", "U2BBB")
     assert s.work_days == "mon,sun"
     assert parse_work_days(s.work_days) == (0, 6)
@@ -62,7 +64,9 @@ def test_mode_requirements() -> None:
     with pytest.raises(ConfigError, match="^SLACK_BOT_TOKEN"):
         s2.require_for("http")
     s3 = load_settings(
-        _env_file=None, SLACK_SIGNING_SECRET="x" * 10, SLACK_BOT_TOKEN="xoxb-1",
+        _env_file=None,
+        SLACK_SIGNING_SECRET="x" * 10,
+        SLACK_BOT_TOKEN="xoxb-1",
         ROLESPLIT_HANDOFF_MODE="thread",
     )
     with pytest.raises(ConfigError, match="^ROLESPLIT_HANDOFF_CHANNEL"):
@@ -81,15 +85,23 @@ def test_workspace_overrides_win_over_environment() -> None:
 def test_cli_reports_config_errors_in_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
     env = {"PATH": "/usr/bin:/bin", "ROLESPLIT_PROMPT_TIME": "25:00", "HOME": str(tmp_path)}
     proc = subprocess.run(
-        [sys.executable, "-m", "bot", "run"], env=env, cwd=tmp_path, capture_output=True,
-        text=True, timeout=60,
+        [sys.executable, "-m", "bot", "run"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0, proc.stderr
     assert "ROLESPLIT_PROMPT_TIME" in proc.stderr and "Traceback" not in proc.stderr
     proc = subprocess.run(
-        [sys.executable, "-m", "bot", "run"], env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "bot", "run"],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 2
     assert proc.stderr.startswith("rolesplit: SLACK_SIGNING_SECRET is not set")
