@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -36,13 +37,15 @@ def create_app(
         "logger": logging.getLogger("slack_bolt"),
         "ignoring_self_events_enabled": True,
         "url_verification_enabled": True,
+        # post-ack work (Web API calls, reports) runs here; Bolt's default of 5 is too few
+        "listener_executor": ThreadPoolExecutor(max_workers=16, thread_name_prefix="listener"),
     }
     if settings.oauth:
         from bot.oauth import oauth_kwargs
 
         kwargs.update(oauth_kwargs(settings, services))
     else:
-        kwargs["token"] = settings.slack_bot_token
+        # the client carries the token (Bolt takes it from there; passing both only warns)
         kwargs["token_verification_enabled"] = token_verification
     kwargs.update(app_kwargs)
     app = App(**kwargs)
