@@ -56,12 +56,12 @@ def test_managers_and_work_days_are_parsed() -> None:
 
 def test_mode_requirements() -> None:
     s = load_settings(_env_file=None)
-    with pytest.raises(ConfigError, match="^SLACK_SIGNING_SECRET"):
+    with pytest.raises(ConfigError, match=r"^SLACK_SIGNING_SECRET"):
         s.require_for("http")
-    with pytest.raises(ConfigError, match="^SLACK_APP_TOKEN"):
+    with pytest.raises(ConfigError, match=r"^SLACK_APP_TOKEN"):
         s.require_for("socket")
     s2 = load_settings(_env_file=None, SLACK_SIGNING_SECRET="x" * 10)
-    with pytest.raises(ConfigError, match="^SLACK_BOT_TOKEN"):
+    with pytest.raises(ConfigError, match=r"^SLACK_BOT_TOKEN"):
         s2.require_for("http")
     s3 = load_settings(
         _env_file=None,
@@ -69,7 +69,7 @@ def test_mode_requirements() -> None:
         SLACK_BOT_TOKEN="xoxb-1",
         ROLESPLIT_HANDOFF_MODE="thread",
     )
-    with pytest.raises(ConfigError, match="^ROLESPLIT_HANDOFF_CHANNEL"):
+    with pytest.raises(ConfigError, match=r"^ROLESPLIT_HANDOFF_CHANNEL"):
         s3.require_for("http")
 
 
