@@ -1,0 +1,120 @@
+"""Reading hours: modal fields, plain words (with property tests), and a day's limits."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.hours import CategoryRef, HoursError, check_day, parse_hours, read_modal_hours, read_words
+from storage.repo import DEFAULT_CATEGORIES
+
+CATS = [CategoryRef(k, label, aliases) for k, label, _kind, aliases in DEFAULT_CATEGORIES]
+TODAY = date(2026, 11, 24)
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("2", D(2)),
+        ("1.5", D("1.5")),
+        ("1,5", D("1.5")),
+        ("1:30", D("1.5")),
+        ("2h", D(2)),
+        ("2 hrs", D(2)),
+        ("0.25", D("0.25")),
+        ("", D(0)),
+        (None, D(0)),
+        ("24", D(24)),
+        (".75", D("0.75")),
+    ],
+)
+def test_parse_hours_accepts_what_people_type(text: str | None, hours: Decimal) -> None:
+    assert parse_hours(text) == hours
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("-1", "negative"),
+        ("two", "isn't a number"),
+        ("25", "more than 24"),
+        ("1.1", "quarter hours"),
+        ("1:70", "isn't a number"),
+        ("nan", "isn't a number"),
+        ("1e3", "more than 24"),
+    ],
+)
+def test_parse_hours_explains_bad_values(text: str, reason: str) -> None:
+    with pytest.raises(HoursError, match=reason):
+        parse_hours(text)
+
+
+def test_modal_errors_are_keyed_by_field_and_total_is_checked() -> None:
+    r = read_modal_hours({"prospecting": "abc", "admin": "-2", "account_service": "3"}, CATS)
+    assert set(r.errors) == {"cat_prospecting", "cat_admin"}
+    r = read_modal_hours({"prospecting": "12", "account_service": "13"}, CATS)
+    assert r.errors == {"cat_account_service": "These add up to 25 h — a day has at most 24."}
+    r = read_modal_hours({"prospecting": "2", "account_growth": "1:45"}, CATS)
+    assert r.errors == {} and r.hours == {"prospecting": D(2), "account_growth": D("1.75")}
+
+
+def test_check_day_window() -> None:
+    assert check_day(TODAY, TODAY, 14) is None
+    assert check_day(date(2026, 11, 10), TODAY, 14) is None
+    assert "hasn't happened" in (check_day(date(2026, 11, 25), TODAY, 14) or "")
+    assert "older than 14 days" in (check_day(date(2026, 11, 9), TODAY, 14) or "")
+    assert check_day(None, TODAY, 14)
+
+
+def test_read_words_spec_example() -> None:
+    r = read_words("prospecting 2, meetings 1.5, accounts 4", CATS, TODAY)
+    assert r.day == TODAY and r.unreadable == []
+    assert r.hours == {"prospecting": D(2), "sales_meetings": D("1.5"), "account_service": D(4)}
+
+
+def test_read_words_variants() -> None:
+    r = read_words("Yesterday: 2h Prospecting; renewals 1:30 and ADMIN 0.5 hrs", CATS, TODAY)
+    assert r.day == date(2026, 11, 23)
+    assert r.hours == {"prospecting": D(2), "account_growth": D("1.5"), "admin": D("0.5")}
+    r = read_words("2026-11-20 new business meetings 3", CATS, TODAY)
+    assert r.day == date(2026, 11, 20) and r.hours == {"sales_meetings": D(3)}
+    assert read_words("day off", CATS, TODAY).day_off
+    assert read_words("yesterday off", CATS, TODAY).day_off
+
+
+def test_read_words_reports_the_parts_it_cannot_read() -> None:
+    r = read_words("prospecting 2, golf 3, accounts lots", CATS, TODAY)
+    assert r.hours == {"prospecting": D(2)}
+    assert r.unreadable == ["golf 3", "accounts lots"]
+    assert read_words("thanks!", CATS, TODAY).unreadable == ["thanks!"]
+
+
+amounts = st.integers(min_value=1, max_value=24).map(lambda q: D(q) / 4)
+
+
+@given(
+    st.dictionaries(st.sampled_from(CATS), amounts, min_size=1, max_size=6),
+    st.sampled_from(["{n} {h}", "{n}: {h}h", "{h} hrs {n}", "{n} {h} hours"]),
+    st.sampled_from([", ", "; ", " and ", "\n"]),
+)
+def test_words_round_trip(entries: dict[CategoryRef, Decimal], shape: str, sep: str) -> None:
+    """Formatting valid entries with any alias and reading them back gives the same hours."""
+    parts = []
+    for cat, hours in entries.items():
+        name = cat.aliases[len(parts) % len(cat.aliases)] if cat.aliases else cat.key
+        parts.append(shape.format(n=name, h=format(hours.normalize(), "f")))
+    r = read_words(sep.join(parts), CATS, TODAY)
+    assert r.unreadable == []
+    assert r.hours == {cat.key: hours for cat, hours in entries.items()}
+
+
+@given(st.text(max_size=200))
+def test_words_never_raise_and_never_invent_hours(text: str) -> None:
+    r = read_words(text, CATS, TODAY)
+    assert all(v >= 0 for v in r.hours.values())
+    assert all(v % D("0.25") == 0 for v in r.hours.values())
