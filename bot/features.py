@@ -6,7 +6,11 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-FEATURE_MODULES: tuple[str, ...] = ("bot.roster",)
+FEATURE_MODULES: tuple[str, ...] = (
+    "bot.roster",
+    "bot.daylog",
+    "bot.evening",
+)
 
 
 def load() -> list[ModuleType]:

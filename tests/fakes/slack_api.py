@@ -58,7 +58,7 @@ class Call:
         view = self.json("view")
         if isinstance(view, dict):
             blocks = list(blocks) + list(view.get("blocks") or [])
-        parts.append(json.dumps(blocks))
+        parts.append(json.dumps(blocks, ensure_ascii=False))
         return "\n".join(parts)
 
 

@@ -1,0 +1,68 @@
+"""Helpers for the time-log tests: roster seeding, reading the day log back."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from storage import repo
+from storage.models import Category, DayLog, Member, Prompt, TimeEntry
+from tests.conftest import TEAM_ID, Running
+
+
+def add_reps(run: Running, *people: tuple[str, str], role: str = "hybrid", **fields: Any) -> None:
+    """Put (user id, tz) on the roster directly and in the fake Slack."""
+    with run.session() as s:
+        ws = repo.ensure_workspace(s, TEAM_ID)
+        for user_id, tz in people:
+            member, _ = repo.upsert_member(s, ws.id, user_id, role, tz=tz, now=run.clock())
+            for key, value in fields.items():
+                setattr(member, key, value)
+    for user_id, tz in people:
+        run.fake.add_user(user_id, tz=tz)
+
+
+def hours(run: Running, user_id: str, day: date) -> dict[str, Decimal]:
+    """Logged hours per category key for one member and date."""
+    with run.session() as s:
+        rows = s.execute(
+            select(Category.key, TimeEntry.hours)
+            .join(Category, Category.id == TimeEntry.category_id)
+            .join(Member, Member.id == TimeEntry.member_id)
+            .where(Member.user_id == user_id, TimeEntry.work_date == day)
+        )
+        return {k: h for k, h in rows}
+
+
+def day_status(run: Running, user_id: str, day: date) -> str | None:
+    """'logged', 'day_off' or None."""
+    with run.session() as s:
+        return s.scalar(
+            select(DayLog.status)
+            .join(Member, Member.id == DayLog.member_id)
+            .where(Member.user_id == user_id, DayLog.work_date == day)
+        )
+
+
+def prompts(run: Running) -> list[Prompt]:
+    """Every prompt row."""
+    with run.session() as s:
+        return list(s.scalars(select(Prompt).order_by(Prompt.id)))
+
+
+def member(run: Running, user_id: str) -> Member:
+    """A member row."""
+    with run.session() as s:
+        return s.scalars(select(Member).where(Member.user_id == user_id)).one()
+
+
+def dms(run: Running, user_id: str) -> list[Any]:
+    """chat.postMessage calls to a member's DM."""
+    return [
+        c
+        for c in run.fake.calls("chat.postMessage")
+        if c.args.get("channel") in (user_id, "D" + user_id)
+    ]
