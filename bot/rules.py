@@ -37,8 +37,9 @@ class Split:
         return share is not None and share > FARMING_LINE
 
     def __add__(self, other: Split) -> Split:
-        return Split(self.hunting + other.hunting, self.farming + other.farming,
-                     self.other + other.other)
+        return Split(
+            self.hunting + other.hunting, self.farming + other.farming, self.other + other.other
+        )
 
 
 def split(hours_by_kind: Mapping[str, Decimal] | Iterable[tuple[str, Decimal]]) -> Split:
