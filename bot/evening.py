@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import urllib.error
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,6 +37,28 @@ PERMANENT = {
 }
 SEND_THREADS = 8
 TZ_REFRESH_PER_TICK = 25
+# Our pace for evening DMs per process: each DM is its own channel (Slack allows ~1/s per
+# channel), so the workspace-wide limit is what binds; we pace at 95/s and let 429s
+# (Retry-After, retried by the client) slow us further when Slack asks.
+SENDS_PER_SECOND = 95.0
+
+
+class Pacer:
+    """Spaces calls evenly at a rate across threads (a token bucket of size one)."""
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1.0 / per_second
+        self._next = time.monotonic()
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        """Block until this caller's slot."""
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+        if slot > now:
+            time.sleep(slot - now)
 
 
 @dataclass(frozen=True)
@@ -82,8 +106,9 @@ def send_prompts(services: Services, now: datetime) -> int:
     due += _retries(services, now)
     if not due:
         return 0
+    pacer = Pacer(SENDS_PER_SECOND)
     with ThreadPoolExecutor(max_workers=SEND_THREADS, thread_name_prefix="prompt") as pool:
-        sent = sum(pool.map(lambda p: _send_one(services, p, now), due))
+        sent = sum(pool.map(lambda p: _send_one(services, p, now, pacer), due))
     return sent
 
 
@@ -112,7 +137,7 @@ def _retries(services: Services, now: datetime) -> list[DuePrompt]:
     return out
 
 
-def _send_one(services: Services, p: DuePrompt, now: datetime) -> int:
+def _send_one(services: Services, p: DuePrompt, now: datetime, pacer: Pacer) -> int:
     """Claim one prompt, post it, record the outcome; 1 when a DM went out."""
     with services.Session.begin() as s:
         claimed = daylog_repo.claim_prompt(s, p.member_id, p.due.local_date, p.due.due_at, now)
@@ -128,6 +153,7 @@ def _send_one(services: Services, p: DuePrompt, now: datetime) -> int:
             daylog_repo.days_answered(s, p.member_id, monday, p.due.local_date),
         )
     blocks = views.prompt_blocks(p.user_id, p.due.local_date, week)
+    pacer.wait()
     outcome, fields = _post(
         services,
         p,

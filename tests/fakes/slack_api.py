@@ -88,7 +88,7 @@ class FakeSlack:
         self._cond = threading.Condition()
         self._rules: list[_Rule] = []
         self._delays: dict[str, float] = {}
-        self._limits: dict[str, tuple[int | None, int | None]] = {}
+        self._limits: dict[str, tuple[int | None, int | None, int | None]] = {}
         self._windows: dict[tuple[str, str], deque[float]] = defaultdict(deque)
         self.rate_limited_count: dict[str, int] = defaultdict(int)
         self.contract_violations: list[str] = []
@@ -261,9 +261,14 @@ class FakeSlack:
         method: str,
         per_channel_per_second: int | None = None,
         per_workspace_per_minute: int | None = None,
+        per_workspace_per_second: int | None = None,
     ) -> None:
         """Enforce Slack-like limits (sliding windows) with 429s."""
-        self._limits[method] = (per_channel_per_second, per_workspace_per_minute)
+        self._limits[method] = (
+            per_channel_per_second,
+            per_workspace_per_minute,
+            per_workspace_per_second,
+        )
 
     # ------------------------------------------------------------------ inspection
     def calls(self, method: str | None = None) -> list[Call]:
@@ -323,6 +328,21 @@ class FakeSlack:
                     )
                 self._cond.wait(left)
 
+    def stats(self) -> dict[str, Any]:
+        """Calls per method, distinct channels per method, and 429s (for benchmarks)."""
+        with self._cond:
+            calls: dict[str, int] = defaultdict(int)
+            channels: dict[str, set[str]] = defaultdict(set)
+            for c in self._calls:
+                calls[c.method] += 1
+                if "channel" in c.args:
+                    channels[c.method].add(str(c.args["channel"]))
+        return {
+            "calls": dict(calls),
+            "channels": {k: len(v) for k, v in channels.items()},
+            "rate_limited": dict(self.rate_limited_count),
+        }
+
     def reset(self) -> None:
         """Forget recorded calls and responses."""
         with self._cond:
@@ -354,6 +374,8 @@ class FakeSlack:
                 self.responses.append({"id": parsed.path.rsplit("/", 1)[1], "body": body})
                 self._cond.notify_all()
             return _send(req, 200, "ok", "text/plain")
+        if parsed.path == "/_stats":
+            return _send(req, 200, self.stats())
         if not parsed.path.startswith("/api/"):
             return _send(req, 404, {"ok": False, "error": "not_found"})
         method = parsed.path[len("/api/") :]
@@ -436,7 +458,7 @@ class FakeSlack:
         limits = self._limits.get(method)
         if not limits:
             return 0
-        per_channel, per_minute = limits
+        per_channel, per_minute, per_second = limits
         now = time.monotonic()
         with self._lock:
             checks = []
@@ -444,6 +466,8 @@ class FakeSlack:
                 checks.append((("ch", str(args.get("channel"))), 1.0, per_channel))
             if per_minute:
                 checks.append((("ws", method), 60.0, per_minute))
+            if per_second:
+                checks.append((("ws1", method), 1.0, per_second))
             for key, window, cap in checks:
                 q = self._windows[key]
                 while q and q[0] <= now - window:
