@@ -126,6 +126,18 @@ def cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """rolesplit report [PERIOD] [--team T] [--csv]."""
+    settings = load_settings()
+    services = open_database(settings, auto_migrate=False)
+    from bot.report_cli import print_report
+
+    try:
+        return print_report(services, args.period, args.team, as_csv=args.csv)
+    finally:
+        services.engine.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(prog="rolesplit", description=__doc__)
@@ -140,6 +152,16 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="apply the migrations")
     db.set_defaults(func=cmd_db)
+    report = sub.add_parser("report", help="the manager report in the terminal")
+    report.add_argument(
+        "period",
+        nargs="?",
+        default=None,
+        help="this-week (default), last-week, this-month, last-month, Nd, YYYY-MM-DD..YYYY-MM-DD",
+    )
+    report.add_argument("--team", default=None, help="Slack team id (when several installed)")
+    report.add_argument("--csv", action="store_true", help="CSV instead of a table")
+    report.set_defaults(func=cmd_report)
     return parser
 
 

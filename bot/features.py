@@ -10,6 +10,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "bot.roster",
     "bot.daylog",
     "bot.evening",
+    "bot.teamreport",
 )
 
 

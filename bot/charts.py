@@ -1,0 +1,88 @@
+"""The rollup chart: stacked hunting / farming / other hours per rep (matplotlib, PNG bytes)."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: render to memory only
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from bot.report_model import Report
+from bot.rules import whole_percentages
+
+COLORS = {"hunting": "#2b8cbe", "farming": "#e6550d", "other": "#bdbdbd"}
+ROW_INCHES = 0.26
+
+
+def rollup_chart(report: Report, names: dict[str, str] | None = None) -> bytes:
+    """A horizontal stacked bar per rep, most farming-heavy on top, readable at 20 or 200 reps."""
+    names = names or {}
+    reps = [r for r in report.reps if r.split.total > 0]
+    reps.sort(key=lambda r: (r.split.share("farming") or 0, r.user_id))
+    height = max(3.0, 1.6 + ROW_INCHES * len(reps))
+    fig: Figure = plt.figure(figsize=(10, height), dpi=110)
+    ax = fig.add_subplot(1, 1, 1)
+    labels = [names.get(r.user_id) or r.name or r.user_id for r in reps]
+    y = list(range(len(reps)))
+    left = [0.0] * len(reps)
+    for kind in ("hunting", "farming", "other"):
+        values = [float(getattr(r.split, kind)) for r in reps]
+        ax.barh(y, values, left=left, color=COLORS[kind], label=kind.capitalize(), height=0.72)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    for i, r in enumerate(reps):
+        pct = whole_percentages(r.split)
+        assert pct is not None
+        marker = "  ▲ over half farming" if r.over_line else ""
+        ax.text(
+            left[i],
+            i,
+            f"  {pct['farming']}% farming{marker}",
+            va="center",
+            fontsize=8 if len(reps) > 60 else 9,
+            color="#b30000" if r.over_line else "#333333",
+        )
+    ax.set_yticks(y, labels, fontsize=7 if len(reps) > 60 else 9)
+    ax.set_xlabel("hours logged")
+    if len(reps) > 40:  # a tall chart gets its scale at the top too
+        ax.tick_params(axis="x", labeltop=True, top=True)
+    ax.set_xlim(0, max(left or [1]) * 1.35)
+    ax.set_ylim(-0.7, max(len(reps), 1) - 0.3)
+    ax.grid(axis="x", color="#eeeeee")
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    team = whole_percentages(report.team)
+    title = f"Where the time went — {report.period.name}"
+    if team:
+        title += f"  (team: {team['farming']}% farming, verdict: {report.verdict.label})"
+    ax.set_title(title, loc="left", fontsize=11, pad=26)
+    if not reps:
+        ax.text(
+            0.5,
+            0.5,
+            "No hours logged in this period",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=12,
+            color="#666666",
+        )
+        ax.set_yticks([])
+    # the legend sits in its own row between the title and the bars
+    ax.legend(
+        loc="lower left",
+        frameon=False,
+        ncols=3,
+        bbox_to_anchor=(0, 1.0),
+        fontsize=9,
+        borderaxespad=0.2,
+    )
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    plt.close(fig)
+    return out.getvalue()
