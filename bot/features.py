@@ -11,6 +11,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "bot.daylog",
     "bot.evening",
     "bot.teamreport",
+    "bot.apphome",
 )
 
 

@@ -1,0 +1,102 @@
+"""Feature: the App Home tab — published when opened and refreshed after each log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot import hooks
+from bot.commands import Router, is_manager
+from bot.config import WEEKDAYS, parse_work_days
+from bot.localtime import local_today
+from bot.period import parse_period
+from bot.report_model import build_report
+from bot.rules import Split
+from bot.services import Services
+from bot.teamreport import make_report, workspace_today
+from bot.views import apphome as views
+from bot.views import teamreport as report_views
+from bot.views.common import fmt_time
+from storage import daylog_repo, repo
+
+
+def build_home(services: Services, client: WebClient, team_id: str, user_id: str) -> dict[str, Any]:
+    """The user's Home view from one short read transaction."""
+    with services.Session.begin() as s:
+        ws = repo.ensure_workspace(s, team_id)
+        cfg = services.config(ws)
+        member = repo.get_member(s, ws.id, user_id)
+        manager = is_manager(services, s, ws, user_id, client)
+        today = local_today(services.now(), member.tz if member else cfg.timezone)
+        info: dict[str, Any] | None = None
+        this_week, weeks = Split(), []
+        if member is not None and member.active and member.is_rep:
+            monday = today - timedelta(days=today.weekday())
+            this_week = daylog_repo.split_between(s, member.id, monday, today)
+            weeks = [
+                (
+                    monday - timedelta(days=7 * i),
+                    daylog_repo.split_between(
+                        s,
+                        member.id,
+                        monday - timedelta(days=7 * i),
+                        monday - timedelta(days=7 * i - 6),
+                    ),
+                )
+                for i in range(1, 5)
+            ]
+            days = parse_work_days(member.work_days) if member.work_days else cfg.work_days
+            info = {
+                "prompt_time": member.prompt_time or fmt_time(cfg.prompt_time),
+                "tz": member.tz,
+                "work_days": ", ".join(WEEKDAYS[d] for d in days),
+                "paused_until": member.paused_until,
+            }
+        team = None
+        if manager:
+            wtoday = workspace_today(services, ws)
+            team = build_report(s, ws, cfg, parse_period("this-week", wtoday), wtoday)
+    return views.home_view(user_id, today, info, this_week, weeks, team)
+
+
+def publish(services: Services, client: WebClient, team_id: str, user_id: str) -> None:
+    """views.publish the Home tab."""
+    client.views_publish(user_id=user_id, view=build_home(services, client, team_id, user_id))
+
+
+def refresh_after_log(services: Services, team_id: str, user_id: str) -> None:
+    """DAY_LOGGED hook: the Home tab shows the new numbers without reopening the app."""
+    publish(services, services.client_for(team_id), team_id, user_id)
+
+
+def register(app: App, services: Services, router: Router) -> None:
+    """app_home_opened, the manager's report button, and the after-log refresh."""
+
+    @app.event("app_home_opened")
+    def on_home(event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        publish(services, client, context.get("team_id") or "", event["user"])
+
+    @app.action(views.HOME_REPORT)
+    def on_report(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        with services.Session.begin() as s:
+            ws = repo.ensure_workspace(s, team_id)
+            allowed = is_manager(services, s, ws, user_id, client)
+            today = workspace_today(services, ws)
+        if not allowed:
+            client.chat_postMessage(channel=user_id, text="The team report is for managers.")
+            return
+        report = make_report(services, team_id, parse_period("this-week", today))
+        blocks, _ = report_views.report_blocks(report)
+        client.chat_postMessage(
+            channel=user_id, text=report_views.fallback_text(report), blocks=blocks
+        )
+
+    if refresh_after_log not in hooks.DAY_LOGGED:
+        hooks.DAY_LOGGED.append(refresh_after_log)
