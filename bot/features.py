@@ -12,6 +12,9 @@ FEATURE_MODULES: tuple[str, ...] = (
     "bot.evening",
     "bot.teamreport",
     "bot.apphome",
+    "bot.wins",
+    "bot.handoff_nudges",
+    "bot.deal_webhook",
 )
 
 
