@@ -194,7 +194,7 @@ def test_modal_validates_in_place_and_auto_assigns_the_least_busy_farmer(running
 def test_no_farmer_asks_managers_and_a_pick_completes_it(running: Running) -> None:
     running.fake.add_user("USAM")
     add_reps(running, ("UMGR", "UTC"), role="manager")
-    status, body = post_webhook(running, {"account": "Umbrella", "sales_rep": "USAM"})
+    _status, body = post_webhook(running, {"account": "Umbrella", "sales_rep": "USAM"})
     assert body["status"] == "needs_account_manager"
     ask = running.fake.wait_for(
         "chat.postMessage", predicate=lambda c: c.args["channel"] == "UMGR"
