@@ -62,6 +62,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         app = create_app(settings, services)
     except BoltError as exc:
         raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({exc})") from None
+    if settings.slack_bot_token and not settings.oauth:
+        # single-workspace mode: a token that works means the app is installed (again)
+        from bot.lifecycle import set_installed
+
+        team_id = services.make_client(settings.slack_bot_token).auth_test()["team_id"]
+        set_installed(services, str(team_id), True)
     scheduler = None
     if settings.scheduler == "on":
         from bot.scheduler import start_scheduler

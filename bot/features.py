@@ -8,6 +8,7 @@ from types import ModuleType
 
 FEATURE_MODULES: tuple[str, ...] = (
     "bot.roster",
+    "bot.lifecycle",
     "bot.daylog",
     "bot.evening",
     "bot.teamreport",
