@@ -21,12 +21,15 @@ from bot.views import apphome as views
 from bot.views import teamreport as report_views
 from bot.views.common import fmt_time
 from storage import daylog_repo, repo
+from storage.models import Workspace
 
 
 def build_home(services: Services, client: WebClient, team_id: str, user_id: str) -> dict[str, Any]:
     """The user's Home view from one short read transaction."""
-    with services.Session.begin() as s:
-        ws = repo.ensure_workspace(s, team_id)
+    ws_id = services.workspace_id(team_id)
+    with services.read() as s:
+        ws = s.get(Workspace, ws_id)
+        assert ws is not None
         cfg = services.config(ws)
         member = repo.get_member(s, ws.id, user_id)
         manager = is_manager(services, s, ws, user_id, client)

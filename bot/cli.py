@@ -98,7 +98,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=True)
-        services.engine.dispose()
+        services.dispose()
 
 
 def cmd_tick(_args: argparse.Namespace) -> int:
@@ -111,7 +111,7 @@ def cmd_tick(_args: argparse.Namespace) -> int:
 
     done = jobs.tick(services)
     print(", ".join(f"{k}: {v}" for k, v in done.items()) or "nothing due")
-    services.engine.dispose()
+    services.dispose()
     return 1 if any(v < 0 for v in done.values()) else 0
 
 
@@ -128,7 +128,7 @@ def cmd_db(args: argparse.Namespace) -> int:
         ) from None
     after = migrate.current_revision(services.engine)
     print(f"database at {after}" + ("" if before == after else f" (was {before or 'empty'})"))
-    services.engine.dispose()
+    services.dispose()
     return 0
 
 
@@ -141,7 +141,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         return print_report(services, args.period, args.team, as_csv=args.csv)
     finally:
-        services.engine.dispose()
+        services.dispose()
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -122,8 +122,10 @@ def register(app: App, services: Services, router: Router) -> None:
             ack(response_type="ephemeral", text=prefix + router.usage())
             return
         if spec.manager_only:
-            with services.Session.begin() as session:
-                ws = repo.ensure_workspace(session, team_id)
+            ws_id = services.workspace_id(team_id)
+            with services.read() as session:
+                ws = session.get(Workspace, ws_id)
+                assert ws is not None
                 allowed = is_manager(services, session, ws, user_id, client)
             if not allowed:
                 ack(response_type="ephemeral", text=REFUSAL.format(cmd=f"{COMMAND} {sub}"))

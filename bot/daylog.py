@@ -21,7 +21,7 @@ from bot.localtime import local_today
 from bot.services import Services
 from bot.views import daylog as views
 from storage import daylog_repo, repo
-from storage.models import Category, Member
+from storage.models import Category, Member, Workspace
 
 log = logging.getLogger(__name__)
 NOT_ON_ROSTER = (
@@ -118,8 +118,10 @@ def announce(
 def _member_today(
     services: Services, team_id: str, user_id: str
 ) -> tuple[Member | None, date, list[CategoryRef], int]:
-    with services.Session.begin() as s:
-        ws = repo.ensure_workspace(s, team_id)
+    ws_id = services.workspace_id(team_id)
+    with services.read() as s:
+        ws = s.get(Workspace, ws_id)
+        assert ws is not None
         member = repo.get_member(s, ws.id, user_id)
         cats = refs(repo.categories(s, ws.id))
         window = services.config(ws).edit_window_days
@@ -137,10 +139,10 @@ def open_modal(
     metadata: dict[str, Any],
 ) -> None:
     """views.open the Log hours modal for a day, prefilled with what is already logged."""
-    with services.Session.begin() as s:
-        ws = repo.ensure_workspace(s, team_id)
-        member = repo.get_member(s, ws.id, user_id)
-        cats = repo.categories(s, ws.id)
+    ws_id = services.workspace_id(team_id)
+    with services.read() as s:
+        member = repo.get_member(s, ws_id, user_id)
+        cats = repo.categories(s, ws_id)
         current: dict[str, Decimal] = {}
         note = None
         if member is not None:
@@ -231,15 +233,15 @@ def on_quick_button(
 def _previous_day_hours(
     services: Services, team_id: str, user_id: str, day: date
 ) -> dict[str, Decimal] | None:
-    with services.Session.begin() as s:
-        ws = repo.ensure_workspace(s, team_id)
-        member = repo.get_member(s, ws.id, user_id)
+    ws_id = services.workspace_id(team_id)
+    with services.read() as s:
+        member = repo.get_member(s, ws_id, user_id)
         if member is None:
             return None
         last = daylog_repo.last_logged_day(s, member.id, day)
         if last is None:
             return None
-        keys = {c.id: c.key for c in repo.categories(s, ws.id, active_only=False)}
+        keys = {c.id: c.key for c in repo.categories(s, ws_id, active_only=False)}
         return {
             keys[cid]: h for cid, h in daylog_repo.day_hours(s, member.id, last.work_date).items()
         }

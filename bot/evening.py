@@ -75,7 +75,7 @@ class DuePrompt:
 
 def find_due(services: Services, now: datetime) -> list[DuePrompt]:
     """Everyone whose prompt is due at `now` and not yet sent or answered (pure rules + 2 reads)."""
-    with services.Session() as s:
+    with services.read() as s:
         candidates = daylog_repo.prompt_candidates(s)
         configs: dict[int, Any] = {}
         due: list[DuePrompt] = []

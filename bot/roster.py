@@ -14,7 +14,7 @@ from bot.commands import Command, Router
 from bot.services import Services
 from bot.views.common import fmt_time
 from storage import repo
-from storage.models import Member
+from storage.models import Member, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +147,10 @@ def roster_text(members: list[Member], default_prompt: str, default_days: str) -
 
 def handle_roster(cmd: Command) -> None:
     """`/rolesplit roster`."""
-    with cmd.services.Session.begin() as session:
-        ws = repo.ensure_workspace(session, cmd.team_id)
+    ws_id = cmd.services.workspace_id(cmd.team_id)
+    with cmd.services.read() as session:
+        ws = session.get(Workspace, ws_id)
+        assert ws is not None
         cfg = cmd.services.config(ws)
         members = repo.roster(session, ws.id)
         text = roster_text(

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.wsconfig import WorkspaceConfig, effective
+from storage import repo
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Workspace, utcnow
 
@@ -74,6 +75,8 @@ class Services:
     engine: Engine
     Session: sessionmaker[Session]
     clock: Callable[[], datetime] = utcnow
+    # read-only transactions (SQLite: deferred, so they never queue behind the writer)
+    Read: sessionmaker[Session] | None = None
     installation_store: InstallationStore | None = None
     user_cache: TTLCache = field(default_factory=lambda: TTLCache(USER_INFO_TTL_SECONDS))
     _clients: dict[str, WebClient] = field(default_factory=dict)
@@ -83,7 +86,33 @@ class Services:
     def from_settings(cls, settings: Settings, **kwargs: Any) -> Services:
         """Build the engine and session factory from DATABASE_URL."""
         engine = make_engine(settings.database_url)
-        return cls(settings=settings, engine=engine, Session=make_sessionmaker(engine), **kwargs)
+        read = (
+            make_sessionmaker(make_engine(settings.database_url, read_only=True))
+            if engine.dialect.name == "sqlite"
+            else None
+        )
+        return cls(
+            settings=settings, engine=engine, Session=make_sessionmaker(engine), Read=read, **kwargs
+        )
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+        if self.Read is not None:
+            self.Read.kw["bind"].dispose()
+
+    def read(self) -> Session:
+        """A session for reads only (`with services.read() as s:`)."""
+        return (self.Read or self.Session)()
+
+    def workspace_id(self, team_id: str) -> int:
+        """The workspace's row id, created (with its categories) on first sight."""
+        with self.read() as s:
+            ws = repo.get_workspace(s, team_id)
+            if ws is not None:
+                return ws.id
+        with self.Session.begin() as s:
+            return repo.ensure_workspace(s, team_id).id
 
     def now(self) -> datetime:
         """The current instant (tests pin it)."""

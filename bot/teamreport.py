@@ -47,9 +47,10 @@ def make_report(
     services: Services, team_id: str, period: Period, users: list[str] | None = None
 ) -> Report:
     """Build a report in one read transaction."""
-    with services.Session() as s:
-        ws = repo.ensure_workspace(s, team_id)
-        s.commit()
+    ws_id = services.workspace_id(team_id)
+    with services.read() as s:
+        ws = s.get(Workspace, ws_id)
+        assert ws is not None
         return build_report(
             s, ws, services.config(ws), period, workspace_today(services, ws), users or None
         )

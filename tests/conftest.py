@@ -130,7 +130,7 @@ def services(db_url: str, clock: Clock) -> Iterator[Services]:
     """Services on the test database with the pinned clock (no Slack behind them)."""
     svc = Services.from_settings(make_settings(db_url), clock=clock)
     yield svc
-    svc.engine.dispose()
+    svc.dispose()
 
 
 @pytest.fixture
@@ -181,7 +181,7 @@ def running(db_url: str, fake_slack: Any, clock: Clock) -> Iterator[Running]:
     run = start_app(db_url, fake_slack, clock)
     yield run
     run.server.shutdown(timeout=5)
-    run.services.engine.dispose()
+    run.services.dispose()
 
 
 @pytest.fixture

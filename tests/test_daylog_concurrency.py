@@ -69,4 +69,4 @@ def test_three_tick_processes_send_exactly_200_prompts(
         )
     sent_per_process = sorted(int(o[0].split("prompts: ")[1].split(",")[0]) for o in outs)
     assert sum(sent_per_process) == 200
-    services.engine.dispose()
+    services.dispose()

@@ -129,7 +129,7 @@ def test_webhook_is_off_without_a_secret(db_url: str, fake_slack: Any, clock: An
         assert status == 404 and "ROLESPLIT_WEBHOOK_SECRET" in body["error"]
     finally:
         run.server.shutdown(timeout=5)
-        run.services.engine.dispose()
+        run.services.dispose()
 
 
 def test_concurrent_webhooks_for_one_account_make_one_handoff(running: Running) -> None:
@@ -243,7 +243,7 @@ def test_thread_mode(db_url: str, fake_slack: Any, clock: Any) -> None:
         assert nudge.args["thread_ts"] == intro_ts(run)
     finally:
         run.server.shutdown(timeout=5)
-        run.services.engine.dispose()
+        run.services.dispose()
 
 
 def intro_ts(run: Running) -> str:
@@ -268,7 +268,7 @@ def test_no_channel_rights_falls_back_or_tells_managers(
         assert "restricted_action" in told.text and "thread" in told.text
     finally:
         run.server.shutdown(timeout=5)
-        run.services.engine.dispose()
+        run.services.dispose()
 
 
 def test_channel_mode_without_rights_or_fallback_tells_managers(running: Running) -> None:
