@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -378,3 +379,16 @@ class ProcessedRequest(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class SendPace(Base):
+    """A shared pace for one Web API method in one workspace: the next free sending slot.
+
+    Every process that fans out messages reserves its slots here, so N processes together keep
+    to one workspace-wide rate (microseconds since the epoch, wall clock).
+    """
+
+    __tablename__ = "send_pace"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)  # "chat.postMessage:T…"
+    next_at_us: Mapped[int] = mapped_column(BigInteger, default=0)
