@@ -179,7 +179,7 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def run_db(label: str, url: str, n: int) -> list[str]:
+def run_db(label: str, url: str, n: int, only: str = "") -> list[str]:
     """Both apps on one database; every kind at every concurrency level."""
     seed(url)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ROLESPLIT_"))}
@@ -221,6 +221,8 @@ def run_db(label: str, url: str, n: int) -> list[str]:
         wait_up(url_base, base)
         rec = Recorder("http://unused", SECRET)
         for kind, build in builders(rec).items():
+            if only not in kind:
+                continue
             for clients in LEVELS:
                 size = max(n, clients * 10)
                 cell(url_base, build, clients, min(40, size))  # warm-up
@@ -248,6 +250,7 @@ def main() -> int:
     """Run on SQLite (and PostgreSQL when given) and print a Markdown table."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--only", default="", help="run only request kinds containing this")
     parser.add_argument("--postgres", default=os.environ.get("ROLESPLIT_TEST_POSTGRES_URL"))
     args = parser.parse_args()
     out = [
@@ -256,7 +259,7 @@ def main() -> int:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        out += run_db("SQLite", f"sqlite:///{tmp}/load.db", args.requests)
+        out += run_db("SQLite", f"sqlite:///{tmp}/load.db", args.requests, args.only)
     if args.postgres:
         schema = f"load_{uuid.uuid4().hex[:8]}"
         admin = make_engine(args.postgres)

@@ -27,6 +27,9 @@ def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
     """
     url = normalise_url(url)
     if url.startswith("sqlite"):
+        # a pool as large as the busiest moment: opening a SQLite connection runs PRAGMAs
+        kwargs.setdefault("pool_size", 20)
+        kwargs.setdefault("max_overflow", 20)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
@@ -37,7 +40,7 @@ def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
             # write lock up front and waits for it (busy_timeout) instead of failing on upgrade.
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
-            if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
+            if not read_only and ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
