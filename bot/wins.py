@@ -198,12 +198,43 @@ def handle_handoffs(cmd: Command) -> None:
     cmd.ack(response_type="ephemeral", text=text[:3000])
 
 
-def handle_close(cmd: Command) -> None:
-    """`/rolesplit handoff close ACCOUNT`: no more nudges."""
+HANDOFF_USAGE = (
+    "Usage: `/rolesplit handoff close ACCOUNT` (end one), "
+    "`/rolesplit handoff join` / `leave` (be invited to every new hand-off channel)"
+)
+
+
+def handle_handoff(cmd: Command) -> None:
+    """`/rolesplit handoff close ACCOUNT | join | leave`."""
     action, _, name = cmd.args.partition(" ")
-    if action.lower() != "close" or not name.strip():
-        cmd.ack(response_type="ephemeral", text="Usage: `/rolesplit handoff close ACCOUNT`")
-        return
+    if action.lower() in ("join", "leave"):
+        handle_optin(cmd, action.lower() == "join")
+    elif action.lower() == "close" and name.strip():
+        handle_close(cmd, name)
+    else:
+        cmd.ack(response_type="ephemeral", text=HANDOFF_USAGE)
+
+
+def handle_optin(cmd: Command, join: bool) -> None:
+    """A manager opts in (or out) of being invited to every new hand-off channel."""
+    with cmd.services.Session.begin() as s:
+        ws = repo.ensure_workspace(s, cmd.team_id)
+        member = repo.get_member(s, ws.id, cmd.user_id)
+        if member is None or member.role != "manager" or not member.active:
+            member, _ = repo.upsert_member(s, ws.id, cmd.user_id, "manager", now=cmd.services.now())
+        member.handoff_optin = join
+    cmd.ack(
+        response_type="ephemeral",
+        text=(
+            "You'll be invited to every new hand-off channel."
+            if join
+            else "You won't be invited to new hand-off channels any more."
+        ),
+    )
+
+
+def handle_close(cmd: Command, name: str) -> None:
+    """`/rolesplit handoff close ACCOUNT`: no more nudges."""
     with cmd.services.Session.begin() as s:
         ws = repo.ensure_workspace(s, cmd.team_id)
         account = (
@@ -244,8 +275,8 @@ def register(app: App, services: Services, router: Router) -> None:
     )
     router.add(
         "handoff",
-        handle_close,
-        "handoff close ACCOUNT — end a hand-off",
+        handle_handoff,
+        "handoff close ACCOUNT | join | leave — end one; be invited to new ones or not",
         manager_only=True,
         order=32,
     )

@@ -377,3 +377,21 @@ def test_handoffs_list_and_close(running: Running) -> None:
     assert "Closed the *Acme* hand-off" in closed
     assert jobs.tick(running.services, datetime(2026, 11, 26, 9, 0, tzinfo=UTC))["nudges"] == 0
     assert "No open hand-offs" in running.slack.command("handoffs", user_id="UBOSS").json()["text"]
+
+
+def test_managers_who_join_are_invited_to_new_channels(running: Running) -> None:
+    setup_people(running)
+    assert (
+        "every new hand-off channel"
+        in running.slack.command("handoff join", user_id="UBOSS").json()["text"]
+    )
+    post_webhook(running, {"account": "Acme", "sales_rep": "USAM", "account_manager": "UDANA"})
+    running.fake.wait_for("chat.postMessage", predicate=lambda c: "Hand-off" in c.text)
+    invited = {c.args["users"] for c in running.fake.calls("conversations.invite")}
+    assert invited == {"USAM", "UDANA", "UBOSS"}
+    running.slack.command("handoff leave", user_id="UBOSS")
+    post_webhook(running, {"account": "Globex", "sales_rep": "USAM", "account_manager": "ULEE"})
+    running.fake.wait_for("chat.postMessage", 2, predicate=lambda c: "Hand-off" in c.text)
+    assert len(running.fake.calls("conversations.invite")) == 5
+    usage = running.slack.command("handoff dance", user_id="UBOSS").json()["text"]
+    assert "handoff close ACCOUNT" in usage
