@@ -16,6 +16,7 @@ from bot.period import parse_period
 from bot.report_model import build_report
 from bot.rules import Split
 from bot.services import Services
+from bot.settings_modal import open_settings
 from bot.teamreport import make_report, workspace_today
 from bot.views import apphome as views
 from bot.views import teamreport as report_views
@@ -100,6 +101,17 @@ def register(app: App, services: Services, router: Router) -> None:
         client.chat_postMessage(
             channel=user_id, text=report_views.fallback_text(report), blocks=blocks
         )
+
+    @app.action(views.HOME_SETTINGS)
+    def on_settings(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        with services.Session.begin() as s:
+            allowed = is_manager(services, s, repo.ensure_workspace(s, team_id), user_id, client)
+        if not allowed:
+            client.chat_postMessage(channel=user_id, text="Settings are for managers.")
+            return
+        open_settings(services, client, team_id, body["trigger_id"])
 
     if refresh_after_log not in hooks.DAY_LOGGED:
         hooks.DAY_LOGGED.append(refresh_after_log)

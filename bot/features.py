@@ -9,13 +9,14 @@ from types import ModuleType
 FEATURE_MODULES: tuple[str, ...] = (
     "bot.roster",
     "bot.lifecycle",
-    "bot.daylog",
-    "bot.evening",
+    "bot.timelog",
+    "bot.prompts",
     "bot.teamreport",
     "bot.apphome",
     "bot.wins",
     "bot.handoff_nudges",
     "bot.deal_webhook",
+    "bot.settings_modal",
 )
 
 

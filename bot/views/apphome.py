@@ -12,6 +12,7 @@ from bot.views.common import button, context, fmt_hours, header, section
 from bot.views.teamreport import summary_text
 
 HOME_REPORT = "home_report"
+HOME_SETTINGS = "home_settings"
 
 
 def home_view(
@@ -69,7 +70,10 @@ def home_view(
             {
                 "type": "actions",
                 "block_id": "home_manager",
-                "elements": [button("Send me this week's report", HOME_REPORT, "this-week")],
+                "elements": [
+                    button("Send me this week's report", HOME_REPORT, "this-week"),
+                    button("Settings", HOME_SETTINGS, "open"),
+                ],
             },
             context(
                 "More: `/rolesplit report last-month`, `/rolesplit roster`, `/rolesplit help`."
