@@ -9,8 +9,8 @@ from types import ModuleType
 FEATURE_MODULES: tuple[str, ...] = (
     "bot.roster",
     "bot.lifecycle",
-    "bot.timelog",
-    "bot.prompts",
+    "bot.daylog",
+    "bot.evening",
     "bot.teamreport",
     "bot.apphome",
     "bot.wins",
