@@ -17,6 +17,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "bot.handoff_nudges",
     "bot.deal_webhook",
     "bot.settings_modal",
+    "bot.privacy",
 )
 
 
