@@ -7,33 +7,48 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from types import FrameType
 
 from slack_bolt.error import BoltError
 from sqlalchemy.exc import OperationalError
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.logs import setup_logging
+from bot.logs import configured_secrets, setup_logging
 from bot.services import Services
 from storage import migrate
+from storage.models import utcnow
 
 log = logging.getLogger("bot.cli")
 
 
-def _secrets(settings: Settings) -> list[str | None]:
-    return [
-        settings.slack_bot_token,
-        settings.slack_signing_secret,
-        settings.slack_app_token,
-        settings.slack_client_secret,
-        settings.webhook_secret,
-    ]
+def parse_now(value: str) -> datetime:
+    """`--now`: an ISO 8601 instant with a zone (`2026-11-24T17:30:00Z`), as UTC."""
+    try:
+        instant = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an ISO 8601 instant like 2026-11-24T17:30:00Z"
+        ) from None
+    if instant.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} has no time zone: add Z or an offset, e.g. 2026-11-24T17:30:00Z"
+        )
+    return instant.astimezone(UTC)
 
 
-def open_database(settings: Settings, *, auto_migrate: bool) -> Services:
+def pinned_clock(start: datetime) -> Callable[[], datetime]:
+    """A clock that starts at `start` and runs at real speed from there."""
+    offset = start - utcnow()
+    return lambda: utcnow() + offset
+
+
+def open_database(
+    settings: Settings, *, auto_migrate: bool, clock: Callable[[], datetime] | None = None
+) -> Services:
     """Connect and check the schema: the default SQLite migrates itself, others must be current."""
-    services = Services.from_settings(settings)
+    services = Services.from_settings(settings, **({"clock": clock} if clock else {}))
     try:
         if auto_migrate and settings.is_default_sqlite:
             migrate.upgrade(services.engine)
@@ -54,7 +69,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Serve the app (HTTP by default, Socket Mode with --socket) with the scheduler inside."""
     settings = load_settings()
     settings.require_for("socket" if args.socket else "http")
-    setup_logging(settings.log_format, _secrets(settings))
+    setup_logging(settings.log_format, configured_secrets(settings))
     services = open_database(settings, auto_migrate=True)
     from bot import create_app
 
@@ -101,15 +116,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         services.dispose()
 
 
-def cmd_tick(_args: argparse.Namespace) -> int:
-    """One scheduler pass, then exit."""
+def cmd_tick(args: argparse.Namespace) -> int:
+    """One scheduler pass (as of `--now` when given), then exit."""
     settings = load_settings()
     settings.require_for("tick")
-    setup_logging(settings.log_format, _secrets(settings))
-    services = open_database(settings, auto_migrate=True)
+    setup_logging(settings.log_format, configured_secrets(settings))
+    clock = pinned_clock(args.now) if args.now else None
+    services = open_database(settings, auto_migrate=True, clock=clock)
     from bot import jobs
 
-    done = jobs.tick(services)
+    done = jobs.tick(services, args.now)
     print(", ".join(f"{k}: {v}" for k, v in done.items()) or "nothing due")
     services.dispose()
     return 1 if any(v < 0 for v in done.values()) else 0
@@ -154,6 +170,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=None, help="port (default: PORT, else 3000)")
     run.set_defaults(func=cmd_run)
     tick = sub.add_parser("tick", help="one scheduler pass (prompts, reminders, rollups, nudges)")
+    tick.add_argument(
+        "--now",
+        type=parse_now,
+        default=None,
+        metavar="INSTANT",
+        help="run the pass as if it were this instant (ISO 8601 with a zone, e.g. "
+        "2026-11-24T17:30:00Z) — for rehearsals and tests; what is due then is really sent",
+    )
     tick.set_defaults(func=cmd_tick)
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="apply the migrations")

@@ -15,6 +15,7 @@ import waitress
 from slack_bolt import App, BoltRequest, BoltResponse
 from waitress import wasyncore
 
+from bot.logs import request_outcome, request_scope
 from bot.services import Services
 from storage.db import ping
 
@@ -52,6 +53,25 @@ class HttpResponse:
 
 
 Route = Callable[[HttpRequest], HttpResponse]
+
+
+def slack_kind(body: dict[str, Any]) -> str:
+    """What a Slack request is, for its log line (`command:/rolesplit`, `event:message`, …)."""
+    kind = str(body.get("type") or "")
+    if body.get("command"):
+        return f"command:{body['command']}"
+    if kind == "event_callback":
+        return f"event:{(body.get('event') or {}).get('type', '')}"
+    if kind == "block_actions":
+        actions = body.get("actions") or [{}]
+        return f"block_actions:{actions[0].get('action_id', '')}"
+    if kind in ("view_submission", "view_closed"):
+        return f"{kind}:{(body.get('view') or {}).get('callback_id', '')}"
+    if kind in ("shortcut", "message_action"):
+        return f"{kind}:{body.get('callback_id', '')}"
+    return kind
+
+
 REASONS = {
     200: "OK",
     202: "Accepted",
@@ -89,24 +109,36 @@ class WsgiApp:
         with self._lock:
             self.inflight += 1
         started = time.perf_counter()
+        status = 500  # an exception escaping a route is logged as a 500 here
+        meta: dict[str, Any] = {}
         try:
-            status, headers, body, meta = self._handle(environ)
+            with request_scope() as annotated:
+                status, headers, body, meta = self._handle(environ)
+                meta = {**meta, **annotated}
         finally:
             with self._lock:
                 self.inflight -= 1
+            self._log_request(environ, status, meta, started)
         start_response(f"{status} {REASONS.get(status, 'OK')}", headers)
-        log.info(
-            "%s %s %s",
-            environ.get("REQUEST_METHOD"),
-            environ.get("PATH_INFO"),
-            status,
-            extra={
-                "status": status,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-                **meta,
-            },
-        )
         return [body]
+
+    @staticmethod
+    def _log_request(
+        environ: dict[str, Any], status: int, meta: dict[str, Any], started: float
+    ) -> None:
+        """The one line per request: method, path, status, ms, team_id, outcome (no headers)."""
+        method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
+        fields: dict[str, Any] = {
+            "method": method,
+            "path": path,
+            "status": status,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+            "team_id": "",
+            "outcome": request_outcome(status),
+        }
+        fields.update(meta)
+        level = logging.WARNING if status >= 500 else logging.INFO
+        log.log(level, "%s %s %s", method, path, status, extra=fields)
 
     def _read_body(self, environ: dict[str, Any], limit: int) -> bytes | None:
         try:
@@ -181,6 +213,7 @@ class WsgiApp:
             resp = self.app.dispatch(bolt_req)
             meta = {
                 "team_id": bolt_req.context.team_id or "",
+                "kind": slack_kind(bolt_req.body),
                 "retry": headers.get("x-slack-retry-num", ""),
             }
             return self._bolt(resp, meta)
