@@ -11,17 +11,18 @@ from slack_sdk import WebClient
 from bot import hooks
 from bot.commands import Router, is_manager
 from bot.config import WEEKDAYS, parse_work_days
-from bot.localtime import local_today
 from bot.period import parse_period
 from bot.report_model import build_report
 from bot.rules import Split
 from bot.services import Services
 from bot.settings_modal import open_settings
 from bot.teamreport import make_report, workspace_today
+from bot.timecalc import local_today
 from bot.views import apphome as views
 from bot.views import teamreport as report_views
 from bot.views.common import fmt_time
-from storage import daylog_repo, repo
+from storage import repo
+from storage import timelog_repo as tl
 from storage.models import Workspace
 
 
@@ -39,11 +40,11 @@ def build_home(services: Services, client: WebClient, team_id: str, user_id: str
         this_week, weeks = Split(), []
         if member is not None and member.active and member.is_rep:
             monday = today - timedelta(days=today.weekday())
-            this_week = daylog_repo.split_between(s, member.id, monday, today)
+            this_week = tl.split_between(s, member.id, monday, today)
             weeks = [
                 (
                     monday - timedelta(days=7 * i),
-                    daylog_repo.split_between(
+                    tl.split_between(
                         s,
                         member.id,
                         monday - timedelta(days=7 * i),

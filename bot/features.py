@@ -9,8 +9,8 @@ from types import ModuleType
 FEATURE_MODULES: tuple[str, ...] = (
     "bot.roster",
     "bot.lifecycle",
-    "bot.daylog",
-    "bot.evening",
+    "bot.timelog",
+    "bot.prompts",
     "bot.teamreport",
     "bot.apphome",
     "bot.wins",

@@ -11,8 +11,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.commands import Router
 from bot.handoff_space import NUDGE_AT
-from bot.localtime import local_datetime, zone
 from bot.services import NoTokenError, Services
+from bot.timecalc import local_datetime, zone
 from bot.views import wins as views
 from storage import accounts_repo as q
 from storage.db import insert_ignore

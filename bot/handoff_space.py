@@ -19,8 +19,8 @@ from bot.account_rules import (
     nudge_schedule,
     numbered,
 )
-from bot.localtime import local_datetime, zone
 from bot.services import Services
+from bot.timecalc import local_datetime, zone
 from bot.views import wins as views
 from storage import accounts_repo as q
 from storage import repo

@@ -11,10 +11,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.charts import rollup_chart
 from bot.commands import MENTION_RE, Command, Router
-from bot.localtime import local_datetime, zone
 from bot.period import PERIOD_USAGE, Period, parse_period
 from bot.report_model import Report, build_report, to_csv
 from bot.services import NoTokenError, Services
+from bot.timecalc import local_datetime, zone
 from bot.views import teamreport as views
 from storage import repo
 from storage.db import insert_ignore

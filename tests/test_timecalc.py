@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.localtime import due_prompt, local_datetime, local_today, week_start, zone
+from bot.timecalc import due_prompt, local_datetime, local_today, week_start, zone
 
 WEEK = (0, 1, 2, 3, 4)
 AT = time(17, 30)

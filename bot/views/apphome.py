@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.report_model import Report, pct_text
 from bot.rules import Split
-from bot.views import daylog
+from bot.views import timelog
 from bot.views.common import button, context, fmt_hours, header, section
 from bot.views.teamreport import summary_text
 
@@ -35,12 +35,12 @@ def home_view(
         )
     if member is not None:
         blocks += [
-            section(f"*Your week so far:* {daylog.split_line(this_week)}"),
+            section(f"*Your week so far:* {timelog.split_line(this_week)}"),
             {
                 "type": "actions",
                 "block_id": "home_actions",
                 "elements": [
-                    button("Log hours", daylog.OPEN_MODAL, today.isoformat(), style="primary")
+                    button("Log hours", timelog.OPEN_MODAL, today.isoformat(), style="primary")
                 ],
             },
         ]
