@@ -164,6 +164,22 @@ class Settings(BaseSettings):
 
     def require_for(self, mode: Literal["http", "socket", "tick", "cli"]) -> None:
         """Raise ConfigError when a variable the mode needs is missing."""
+        if mode != "cli" and bool(self.slack_client_id) != bool(self.slack_client_secret):
+            missing, given = (
+                ("SLACK_CLIENT_SECRET", "SLACK_CLIENT_ID")
+                if self.slack_client_id
+                else ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
+            )
+            raise ConfigError(
+                f"{missing} is not set but {given} is: OAuth mode (many workspaces) needs both, "
+                "from your Slack app's Basic Information → App Credentials; unset "
+                f"{given} for single-workspace mode"
+            )
+        if mode == "socket" and self.oauth:
+            raise ConfigError(
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set, but OAuth mode installs over "
+                "HTTP (/slack/install): run `rolesplit run` without --socket"
+            )
         if mode == "http" and not self.slack_signing_secret:
             raise ConfigError(
                 "SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic Information "

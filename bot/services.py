@@ -86,11 +86,19 @@ class Services:
     def from_settings(cls, settings: Settings, **kwargs: Any) -> Services:
         """Build the engine and session factory from DATABASE_URL."""
         engine = make_engine(settings.database_url)
-        read = (
-            make_sessionmaker(make_engine(settings.database_url, read_only=True))
+        read_engine = (
+            make_engine(settings.database_url, read_only=True)
             if engine.dialect.name == "sqlite"
             else None
         )
+        if settings.oauth and "installation_store" not in kwargs:
+            from bot.oauth import DbInstallationStore
+
+            assert settings.slack_client_id
+            kwargs["installation_store"] = DbInstallationStore(
+                settings.slack_client_id, engine, read_engine
+            )
+        read = make_sessionmaker(read_engine) if read_engine is not None else None
         return cls(
             settings=settings, engine=engine, Session=make_sessionmaker(engine), Read=read, **kwargs
         )
@@ -134,12 +142,18 @@ class Services:
             return client
 
     def bot_token(self, team_id: str) -> str:
-        """The bot token for a workspace (single-workspace token or the stored installation)."""
+        """The bot token for a workspace (single-workspace token or the stored installation).
+
+        In OAuth mode a rotating token is refreshed first when it is about to expire, so work
+        outside a request (prompts, rollups, nudges) never uses an expired one.
+        """
         if self.installation_store is not None:
-            bot = self.installation_store.find_bot(enterprise_id=None, team_id=team_id)
-            if bot is None or not bot.bot_token:
+            from bot.oauth import fresh_bot_token
+
+            token = fresh_bot_token(self, team_id)
+            if not token:
                 raise NoTokenError(team_id)
-            return bot.bot_token
+            return token
         if not self.settings.slack_bot_token:
             raise NoTokenError(team_id)
         return self.settings.slack_bot_token

@@ -194,3 +194,109 @@ def pg_only(db_url: str) -> None:
 def make_session_factory(engine: Engine) -> Any:
     """sessionmaker for ad-hoc test use."""
     return make_sessionmaker(engine)
+
+
+# ---------------------------------------------------------------- OAuth mode (many workspaces)
+
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "test-client-secret-0123456789"
+TEAM_B = "T0002"
+STATE_COOKIE = "slack-app-oauth-state"
+
+
+@dataclass
+class HttpAnswer:
+    """A plain HTTP answer (the install pages are HTML, not JSON)."""
+
+    status: int
+    headers: dict[str, str]
+    text: str
+
+
+def http_get(url: str, headers: dict[str, str] | None = None) -> HttpAnswer:
+    """GET without following redirects."""
+    import http.client
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+    try:
+        target = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+        conn.request("GET", target, headers=headers or {})
+        resp = conn.getresponse()
+        return HttpAnswer(
+            resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read().decode()
+        )
+    finally:
+        conn.close()
+
+
+def oauth_install(
+    run: Running,
+    team_id: str,
+    team_name: str,
+    installer: str,
+    *,
+    bot_token: str | None = None,
+    refresh_token: str | None = None,
+    expires_in: int | None = None,
+    tz: str = "UTC",
+) -> HttpAnswer:
+    """What a person's browser does: /slack/install, Slack's consent, /slack/oauth_redirect."""
+    from urllib.parse import urlencode
+
+    if installer not in run.fake.users:
+        run.fake.add_user(installer, name=installer.lower(), tz=tz, team_id=team_id)
+    page = http_get(run.url + "/slack/install")
+    assert page.status == 200, page
+    cookie = page.headers["set-cookie"].split(";", 1)[0]
+    state = cookie.split("=", 1)[1]
+    assert f"state={state}" in page.text  # the Add to Slack link carries it
+    code = f"code-{team_id}-{uuid.uuid4().hex[:8]}"
+    run.fake.set_oauth_response(
+        code,
+        team_id,
+        team_name,
+        installer,
+        bot_token=bot_token or f"xoxb-{team_id}-{uuid.uuid4().hex[:6]}",
+        refresh_token=refresh_token,
+        expires_in=expires_in,
+    )
+    query = urlencode({"code": code, "state": state})
+    return http_get(f"{run.url}/slack/oauth_redirect?{query}", {"Cookie": cookie})
+
+
+def start_oauth_app(db_url: str, fake: Any, clock: Clock, **env: Any) -> Running:
+    """The app in OAuth mode: client id and secret, no single bot token."""
+    fake.oauth_client = (CLIENT_ID, CLIENT_SECRET)
+    return start_app(
+        db_url,
+        fake,
+        clock,
+        SLACK_BOT_TOKEN="",
+        SLACK_CLIENT_ID=CLIENT_ID,
+        SLACK_CLIENT_SECRET=CLIENT_SECRET,
+        **env,
+    )
+
+
+@pytest.fixture
+def oauth_app(db_url: str, fake_slack: Any, clock: Clock) -> Iterator[Running]:
+    """The whole app in OAuth mode on loopback, nothing installed yet."""
+    run = start_oauth_app(db_url, fake_slack, clock)
+    yield run
+    run.server.shutdown(timeout=5)
+    run.services.dispose()
+
+
+@pytest.fixture
+def two_workspaces(oauth_app: Running) -> Running:
+    """Acme (T0001, installed by UAMGR) and Beta (T0002, installed by UBMGR), both by OAuth."""
+    for team, name, installer in (
+        (TEAM_ID, "Acme Staffing", "UAMGR"),
+        (TEAM_B, "Beta Recruiting", "UBMGR"),
+    ):
+        answer = oauth_install(oauth_app, team, name, installer)
+        assert answer.status == 200, answer.text
+    oauth_app.fake.reset()
+    return oauth_app

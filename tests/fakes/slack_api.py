@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import threading
@@ -103,6 +104,11 @@ class FakeSlack:
         self.shared_files: list[dict[str, Any]] = []
         self.responses: list[dict[str, Any]] = []
         self.oauth_codes: dict[str, dict[str, Any]] = {}
+        # OAuth: the app's credentials (checked when set), refresh tokens -> team, and how long
+        # a refreshed rotating token lives
+        self.oauth_client: tuple[str, str] | None = None
+        self.refresh_tokens: dict[str, str] = {}
+        self.refreshed_expires_in = 43_200
         self._counter = 0
         self._ts = 1_700_000_000
         self._lock = threading.RLock()
@@ -211,14 +217,23 @@ class FakeSlack:
         return cid
 
     def set_oauth_response(
-        self, code: str, team_id: str, team_name: str, user_id: str, bot_token: str | None = None
+        self,
+        code: str,
+        team_id: str,
+        team_name: str,
+        user_id: str,
+        bot_token: str | None = None,
+        refresh_token: str | None = None,
+        expires_in: int | None = None,
     ) -> None:
-        """What oauth.v2.access answers for a code."""
+        """What oauth.v2.access answers for a code (a rotating token with refresh_token)."""
         self.oauth_codes[code] = {
             "team_id": team_id,
             "team_name": team_name,
             "user_id": user_id,
             "bot_token": bot_token or f"xoxb-{team_id}",
+            "refresh_token": refresh_token,
+            "expires_in": expires_in,
         }
 
     # ------------------------------------------------------------------ failure injection
@@ -393,6 +408,8 @@ class FakeSlack:
         with self._cond:
             self._calls.append(call)
             self._cond.notify_all()
+        if auth.startswith("Basic "):  # oauth.v2.access: client_id:client_secret
+            args = {**args, "_client_auth": base64.b64decode(auth[6:]).decode()}
         if method in self._delays:
             time.sleep(self._delays[method])
         status, body, headers = self._answer(method, args, token)
@@ -529,12 +546,16 @@ class FakeSlack:
             "is_enterprise_install": False,
         }
 
-    def _m_users_info(self, a: dict[str, Any], _t: str) -> dict[str, Any]:
+    def _m_users_info(self, a: dict[str, Any], team: str) -> dict[str, Any]:
         user = self._user(a["user"])
-        return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if user is None or user["team_id"] != team:  # a token sees its own workspace only
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": user}
 
-    def _m_users_lookupByEmail(self, a: dict[str, Any], _t: str) -> dict[str, Any]:
+    def _m_users_lookupByEmail(self, a: dict[str, Any], team: str) -> dict[str, Any]:
         for uid, u in self.users.items():
+            if u["team_id"] != team:
+                continue
             if (u["profile"].get("email") or "").lower() == a["email"].lower():
                 return {"ok": True, "user": self._user(uid)}
         return {"ok": False, "error": "users_not_found"}
@@ -691,11 +712,20 @@ class FakeSlack:
         return {"ok": True, "team": {"id": team, "name": self.team_name, "domain": "acme"}}
 
     def _m_oauth_v2_access(self, a: dict[str, Any], _t: str) -> dict[str, Any]:
-        info = self.oauth_codes.get(str(a.get("code")))
+        client_id, _, secret = str(a.get("_client_auth") or "").partition(":")
+        client_id = client_id or str(a.get("client_id") or "")
+        secret = secret or str(a.get("client_secret") or "")
+        if self.oauth_client is not None and client_id != self.oauth_client[0]:
+            return {"ok": False, "error": "invalid_client_id"}
+        if self.oauth_client is not None and secret != self.oauth_client[1]:
+            return {"ok": False, "error": "bad_client_secret"}
+        if a.get("grant_type") == "refresh_token":
+            return self._refresh(str(a.get("refresh_token") or ""))
+        info = self.oauth_codes.pop(str(a.get("code")), None)  # a code works once
         if info is None:
             return {"ok": False, "error": "invalid_code"}
         self.tokens[info["bot_token"]] = info["team_id"]
-        return {
+        answer = {
             "ok": True,
             "app_id": "A0001",
             "authed_user": {"id": info["user_id"]},
@@ -707,6 +737,39 @@ class FakeSlack:
             "enterprise": None,
             "is_enterprise_install": False,
         }
+        if info.get("refresh_token"):
+            self.refresh_tokens[info["refresh_token"]] = info["team_id"]
+            answer.update(refresh_token=info["refresh_token"], expires_in=info["expires_in"])
+        return answer
+
+    def _refresh(self, refresh_token: str) -> dict[str, Any]:
+        """grant_type=refresh_token: a new rotating bot token (and refresh token)."""
+        team = self.refresh_tokens.get(refresh_token)
+        if team is None:
+            return {"ok": False, "error": "invalid_refresh_token"}
+        n = self._next("")
+        token, fresh = f"xoxe.xoxb-{team}-r{n}", f"xoxe-1-{team}-r{n}"
+        self.tokens[token] = team
+        self.refresh_tokens[fresh] = team
+        return {
+            "ok": True,
+            "app_id": "A0001",
+            "scope": "chat:write,commands,users:read",
+            "token_type": "bot",
+            "access_token": token,
+            "refresh_token": fresh,
+            "expires_in": self.refreshed_expires_in,
+            "bot_user_id": self.bot_user_id,
+            "team": {"id": team, "name": self.team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
+    def revoke(self, team_id: str) -> None:
+        """Slack forgets every token of a workspace (the app was uninstalled there)."""
+        for token, team in list(self.tokens.items()):
+            if team == team_id:
+                del self.tokens[token]
 
 
 def _decode(value: Any) -> Any:
