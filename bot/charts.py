@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display: render to memory only
-
-import matplotlib.pyplot as plt
+from matplotlib import transforms
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from bot.report_model import Report
@@ -24,7 +21,8 @@ def rollup_chart(report: Report, names: dict[str, str] | None = None) -> bytes:
     reps = [r for r in report.reps if r.split.total > 0]
     reps.sort(key=lambda r: (r.split.share("farming") or 0, r.user_id))
     height = max(3.0, 1.6 + ROW_INCHES * len(reps))
-    fig: Figure = plt.figure(figsize=(10, height), dpi=110)
+    # Figure directly, not pyplot: no global state, so rollups may render on several threads
+    fig = Figure(figsize=(10, height), dpi=110)
     ax = fig.add_subplot(1, 1, 1)
     labels = [names.get(r.user_id) or r.name or r.user_id for r in reps]
     y = list(range(len(reps)))
@@ -47,7 +45,8 @@ def rollup_chart(report: Report, names: dict[str, str] | None = None) -> bytes:
         )
     ax.set_yticks(y, labels, fontsize=7 if len(reps) > 60 else 9)
     ax.set_xlabel("hours logged")
-    if len(reps) > 40:  # a tall chart gets its scale at the top too
+    scale_on_top = len(reps) > 40  # a tall chart gets its scale at the top too
+    if scale_on_top:
         ax.tick_params(axis="x", labeltop=True, top=True)
     ax.set_xlim(0, max(left or [1]) * 1.35)
     ax.set_ylim(-0.7, max(len(reps), 1) - 0.3)
@@ -59,7 +58,7 @@ def rollup_chart(report: Report, names: dict[str, str] | None = None) -> bytes:
     title = f"Where the time went — {report.period.name}"
     if team:
         title += f"  (team: {team['farming']}% farming, verdict: {report.verdict.label})"
-    ax.set_title(title, loc="left", fontsize=11, pad=26)
+    ax.set_title(title, loc="left", fontsize=11, pad=40 if scale_on_top else 26)
     if not reps:
         ax.text(
             0.5,
@@ -72,17 +71,27 @@ def rollup_chart(report: Report, names: dict[str, str] | None = None) -> bytes:
             color="#666666",
         )
         ax.set_yticks([])
-    # the legend sits in its own row between the title and the bars
+        ax.set_xticks([])
+        ax.set_xlabel("")
+    else:
+        _legend(ax, fig, scale_on_top)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()
+
+
+def _legend(ax: Axes, fig: Figure, scale_on_top: bool) -> None:
+    """Hunting / Farming / Other in one row between the title and the bars."""
+    # the legend sits in its own row between the title and the bars (above the top scale)
     ax.legend(
         loc="lower left",
         frameon=False,
         ncols=3,
         bbox_to_anchor=(0, 1.0),
+        bbox_transform=transforms.offset_copy(
+            ax.transAxes, fig=fig, y=14 if scale_on_top else 0, units="points"
+        ),
         fontsize=9,
         borderaxespad=0.2,
     )
-    fig.tight_layout()
-    out = io.BytesIO()
-    fig.savefig(out, format="png")
-    plt.close(fig)
-    return out.getvalue()
