@@ -98,6 +98,9 @@ def set_item(
         select(ChecklistItem)
         .where(ChecklistItem.handoff_id == handoff_id, ChecklistItem.key == key)
         .with_for_update()
+        # the row may already sit in the session (loaded with its hand-off) from before the
+        # lock was granted: read it again, or a second click would see the old state
+        .execution_options(populate_existing=True)
     )
     if item is None or bool(item.done_by) == done:
         return False
