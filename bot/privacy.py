@@ -26,6 +26,7 @@ from storage.models import (
     ProcessedRequest,
     Prompt,
     TimeEntry,
+    Workspace,
 )
 
 FORGET_CONFIRM = "forget_confirm"
@@ -103,7 +104,11 @@ def forget(session: Session, workspace_id: int, user_id: str) -> int:
         .where(ChecklistItem.handoff_id.in_(handoffs), ChecklistItem.done_by == user_id)
         .values(done_by=None)
     )
-    session.execute(delete(ProcessedRequest).where(ProcessedRequest.key.like(f"%:{user_id}:%")))
+    # only this workspace's keys (`btn:<team>:<user>:…`): another workspace's stay
+    team_id = session.scalar(select(Workspace.team_id).where(Workspace.id == workspace_id))
+    session.execute(
+        delete(ProcessedRequest).where(ProcessedRequest.key.like(f"%:{team_id}:{user_id}:%"))
+    )
     if member is None:
         return 0
     session.delete(member)  # cascades: day logs, entries, prompts, study messages, answers
