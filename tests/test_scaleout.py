@@ -24,14 +24,23 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
+from bot.services import Services
 from bot.views import timelog as v
+from storage import repo
 from storage.db import make_engine
 from storage.models import Account, DayLog, Handoff, Member, Nudge, Prompt, Rollup
 from storage.repo import DEFAULT_CATEGORIES
-from tests.conftest import BOT_TOKEN, PG_URL, SIGNING_SECRET, TEAM_ID, WEBHOOK_SECRET
+from tests.conftest import (
+    BOT_TOKEN,
+    PG_URL,
+    SIGNING_SECRET,
+    TEAM_ID,
+    WEBHOOK_SECRET,
+    make_settings,
+)
 from tests.fakes import FakeSlack, SlackRequests, datepicker_value, input_value
 
-pytestmark = pytest.mark.skipif(
+pg_only = pytest.mark.skipif(
     not PG_URL,
     reason="scale-out runs several processes on one PostgreSQL (SKIP LOCKED claims); "
     "set ROLESPLIT_TEST_POSTGRES_URL — SQLite is the one-process setup",
@@ -197,6 +206,25 @@ def modal_values(day: date, **hours: str) -> dict[str, Any]:
     return values
 
 
+def base_env(tmp_path: Path, db_url: str, fake: FakeSlack) -> dict[str, str]:
+    """The environment of a rolesplit process: this test's database and fake Slack only."""
+    env = {
+        k: val
+        for k, val in os.environ.items()
+        if not k.startswith(("SLACK_", "ROLESPLIT_")) and k not in ("DATABASE_URL", "PORT")
+    }
+    env.update(
+        HOME=str(tmp_path),
+        DATABASE_URL=db_url,
+        SLACK_API_URL=fake.url,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        ROLESPLIT_WORK_DAYS="mon,tue,wed,thu,fri,sat,sun",
+        ROLESPLIT_LOG_FORMAT="json",
+    )
+    return env
+
+
 def ticks(cluster: Cluster, instant: datetime) -> Counter[str]:
     """`rolesplit tick --now INSTANT` in two processes at once; items handled, summed."""
     now = instant.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -209,29 +237,19 @@ def ticks(cluster: Cluster, instant: datetime) -> Counter[str]:
     return total
 
 
+@pg_only
 def test_two_processes_share_requests_and_scheduled_work_exactly_once(
     schema_url: str, tmp_path: Path
 ) -> None:
     fake = FakeSlack(bot_token=BOT_TOKEN, team_id=TEAM_ID).start()
     for uid in ("UBOSS", *REPS, "UDANA", "USAM"):
         fake.add_user(uid, tz="UTC")
-    env = {
-        k: val
-        for k, val in os.environ.items()
-        if not k.startswith(("SLACK_", "ROLESPLIT_")) and k not in ("DATABASE_URL", "PORT")
-    }
+    env = base_env(tmp_path, schema_url, fake)
     env.update(
-        HOME=str(tmp_path),
-        DATABASE_URL=schema_url,
-        SLACK_API_URL=fake.url,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
         ROLESPLIT_WEBHOOK_SECRET=WEBHOOK_SECRET,
         ROLESPLIT_MANAGERS="UBOSS",
-        ROLESPLIT_WORK_DAYS="mon,tue,wed,thu,fri,sat,sun",
         ROLESPLIT_ROLLUP_CHANNEL=ROLLUP_CHANNEL,
         ROLESPLIT_SCHEDULER="off",  # the test runs the ticks, at pinned instants
-        ROLESPLIT_LOG_FORMAT="json",
     )
     cluster = Cluster(env, tmp_path)
     # the processes run on the real clock (requests); the ticks are pinned on today's date
@@ -365,3 +383,28 @@ def test_two_processes_share_requests_and_scheduled_work_exactly_once(
     everything = "\n".join(log.read_text() for log in cluster.logs)
     for secret in (BOT_TOKEN, SIGNING_SECRET, WEBHOOK_SECRET, DB_PASSWORD):
         assert secret not in everything
+
+
+def test_tick_now_runs_the_pass_as_of_that_instant(
+    db_url: str, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    services = Services.from_settings(make_settings(db_url, fake_slack.url))
+    with services.Session.begin() as s:
+        ws = repo.ensure_workspace(s, TEAM_ID)
+        repo.upsert_member(s, ws.id, "U1", "hybrid", tz="Asia/Tokyo", now=datetime.now(UTC))
+    services.dispose()
+    cluster = Cluster(base_env(tmp_path, db_url, fake_slack), tmp_path)
+    try:
+        # 17:30 in Tokyo on Tuesday 24 November 2026 is 08:30 UTC
+        (out,) = cluster.run(("tick", "--now", "2026-11-24T08:29:00Z"))
+        assert out.startswith("prompts: 0, reminders: 0"), out
+        (out,) = cluster.run(("tick", "--now", "2026-11-24T17:30:00+09:00"))
+        assert out.startswith("prompts: 1, reminders: 0"), out
+        naive = cluster.spawn("naive", "tick", "--now", "2026-11-24T08:30")
+        assert naive.wait(timeout=TICK_TIMEOUT) == 2
+    finally:
+        cluster.stop()
+    (call,) = fake_slack.calls("chat.postMessage")
+    assert call.args["channel"] == "U1"
+    assert call.args["text"] == v.prompt_text(date(2026, 11, 24))
+    assert "has no time zone: add Z or an offset" in cluster.logs[-1].read_text()
