@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import hooks
+from bot import hooks, study
 from bot.commands import Router, is_manager
 from bot.config import WEEKDAYS, parse_work_days
 from bot.period import parse_period
@@ -60,11 +60,12 @@ def build_home(services: Services, client: WebClient, team_id: str, user_id: str
                 "work_days": ", ".join(WEEKDAYS[d] for d in days),
                 "paused_until": member.paused_until,
             }
-        team = None
+        team, study_blocks = None, None
         if manager:
             wtoday = workspace_today(services, ws)
             team = build_report(s, ws, cfg, parse_period("this-week", wtoday), wtoday)
-    return views.home_view(user_id, today, info, this_week, weeks, team)
+            study_blocks = study.home_section(services, s, ws, services.now())
+    return views.home_view(user_id, today, info, this_week, weeks, team, study_blocks)
 
 
 def publish(services: Services, client: WebClient, team_id: str, user_id: str) -> None:

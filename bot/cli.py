@@ -149,12 +149,18 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """rolesplit report [PERIOD] [--team T] [--csv]."""
+    """rolesplit report [PERIOD] [--team T] [--csv] | rolesplit report --study [--team T]."""
     settings = load_settings()
     services = open_database(settings, auto_migrate=False)
-    from bot.report_cli import print_report
+    from bot.report_cli import print_report, print_study
 
     try:
+        if args.study:
+            if args.period or args.csv:
+                raise ConfigError(
+                    "--study prints the time study's result: leave out PERIOD and --csv"
+                )
+            return print_study(services, args.team)
         return print_report(services, args.period, args.team, as_csv=args.csv)
     finally:
         services.dispose()
@@ -191,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--team", default=None, help="Slack team id (when several installed)")
     report.add_argument("--csv", action="store_true", help="CSV instead of a table")
+    report.add_argument(
+        "--study", action="store_true", help="the latest time study's result and split plan"
+    )
     report.set_defaults(func=cmd_report)
     return parser
 

@@ -18,6 +18,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "bot.deal_webhook",
     "bot.settings_modal",
     "bot.privacy",
+    "bot.study",
 )
 
 

@@ -6,6 +6,7 @@ import sys
 from typing import TextIO
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.config import ConfigError
 from bot.period import parse_period
@@ -56,6 +57,17 @@ def render_table(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+def pick_workspace(session: Session, team: str | None) -> Workspace:
+    """The workspace named by --team, or the only one; ConfigError naming the choices."""
+    teams = list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
+    if team is None and len(teams) == 1:
+        team = teams[0]
+    if team is None or team not in teams:
+        known = ", ".join(teams) or "none yet"
+        raise ConfigError(f"--team: name one of the installed workspaces ({known})")
+    return session.scalars(select(Workspace).where(Workspace.team_id == team)).one()
+
+
 def print_report(
     services: Services,
     period_text: str | None,
@@ -67,17 +79,31 @@ def print_report(
     """Print the report for one workspace (the only one, or --team)."""
     out = out or sys.stdout
     with services.Session() as s:
-        teams = list(s.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
-        if team is None and len(teams) == 1:
-            team = teams[0]
-        if team is None or team not in teams:
-            known = ", ".join(teams) or "none yet"
-            raise ConfigError(f"--team: name one of the installed workspaces ({known})")
-        ws = s.scalars(select(Workspace).where(Workspace.team_id == team)).one()
+        ws = pick_workspace(s, team)
         try:
             period = parse_period(period_text, workspace_today(services, ws))
         except ValueError as err:
             raise ConfigError(f"PERIOD: {err}") from None
         report = build_report(s, ws, services.config(ws), period, workspace_today(services, ws))
     out.write(to_csv(report) if as_csv else render_table(report))
+    return 0
+
+
+def print_study(services: Services, team: str | None, out: TextIO | None = None) -> int:
+    """Print the latest time study's result and split plan (preliminary while it runs)."""
+    from bot.study import load_result
+    from bot.views.study import result_text
+    from storage.study_repo import latest_study
+
+    out = out or sys.stdout
+    with services.Session() as s:
+        ws = pick_workspace(s, team)
+        study = latest_study(s, ws.id)
+        if study is None:
+            raise ConfigError(
+                "--study: no time study has run in this workspace yet "
+                "(start one in Slack with `/rolesplit study start`)"
+            )
+        result = load_result(services, s, ws, study, services.now())
+    out.write(result_text(result))
     return 0

@@ -22,8 +22,9 @@ def home_view(
     this_week: Split,
     weeks: list[tuple[date, Split]],
     team: Report | None,
+    study: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """A rep's week, last four weeks and settings; managers also get the team summary."""
+    """A rep's week, last four weeks and settings; managers also get the team and the study."""
     blocks: list[dict[str, Any]] = [header("rolesplit")]
     if member is None and team is None:
         blocks.append(
@@ -67,6 +68,7 @@ def home_view(
             {"type": "divider"},
             header(f"Team — {team.period.name}"),
             section(summary_text(team)),
+            *(study or []),
             {
                 "type": "actions",
                 "block_id": "home_manager",

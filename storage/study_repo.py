@@ -1,0 +1,306 @@
+"""Time studies: the study row, its DMs (claimed once), fit answers, and the numbers it needs.
+
+Session first, never commit: the caller owns the transaction. Every claim is one atomic
+statement (an INSERT guarded by a unique key, or an UPDATE guarded by the row's state), so any
+number of processes may run the same pass at once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from storage.db import insert_ignore
+from storage.models import (
+    Category,
+    DayLog,
+    FitAnswer,
+    Member,
+    Study,
+    StudyMessage,
+    TimeEntry,
+    Workspace,
+)
+
+REP_ROLES = ("hunter", "farmer", "hybrid")
+ANSWERED = ("logged", "day_off")
+
+
+# ---------------------------------------------------------------- the study
+
+
+def open_study(session: Session, workspace_id: int) -> Study | None:
+    """The workspace's open study, if any."""
+    return session.scalar(
+        select(Study).where(Study.workspace_id == workspace_id, Study.status == "open")
+    )
+
+
+def latest_study(session: Session, workspace_id: int) -> Study | None:
+    """The open study, else the most recent one."""
+    return open_study(session, workspace_id) or session.scalar(
+        select(Study)
+        .where(Study.workspace_id == workspace_id)
+        .order_by(Study.created_at.desc(), Study.id.desc())
+        .limit(1)
+    )
+
+
+def create_study(
+    session: Session,
+    workspace_id: int,
+    started_by: str,
+    starts_on: date,
+    ends_on: date,
+    weeks: int,
+    now: datetime,
+) -> Study | None:
+    """Open a study; None when one is already open (the partial unique index decides)."""
+    dialect = session.get_bind().dialect.name
+    ins = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        ins(Study)
+        .values(
+            workspace_id=workspace_id,
+            started_by=started_by,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            weeks=weeks,
+            status="open",
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["workspace_id"], index_where=Study.status == "open")
+        .returning(Study.id)
+    )
+    study_id = session.execute(stmt).scalar()
+    return None if study_id is None else session.get(Study, study_id)
+
+
+def stop_study(session: Session, study_id: int, last_day: date, now: datetime) -> bool:
+    """End an open study early: its last day becomes `last_day`; False if it was not open."""
+    result = session.execute(
+        update(Study)
+        .where(Study.id == study_id, Study.status == "open")
+        .values(status="stopped", ended_at=now, ends_on=last_day),
+        execution_options={"synchronize_session": False},
+    )
+    return bool(result.rowcount)
+
+
+def claim_end(session: Session, study_id: int, now: datetime) -> bool:
+    """End a study that ran its course and claim its result, in one guarded statement."""
+    result = session.execute(
+        update(Study)
+        .where(Study.id == study_id, Study.status == "open", Study.result_claimed_at.is_(None))
+        .values(status="ended", ended_at=now, result_claimed_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    return bool(result.rowcount)
+
+
+def claim_result(session: Session, study_id: int, now: datetime) -> bool:
+    """Claim the result of an ended or stopped study; True for exactly one caller."""
+    result = session.execute(
+        update(Study)
+        .where(Study.id == study_id, Study.status != "open", Study.result_claimed_at.is_(None))
+        .values(result_claimed_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    return bool(result.rowcount)
+
+
+def record_result(session: Session, study_id: int, sent_at: datetime) -> None:
+    """The result reached at least one place."""
+    session.execute(
+        update(Study).where(Study.id == study_id).values(result_sent_at=sent_at),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def open_studies(session: Session) -> list[tuple[Study, Workspace]]:
+    """Open studies of installed workspaces."""
+    rows = session.execute(
+        select(Study, Workspace)
+        .join(Workspace, Workspace.id == Study.workspace_id)
+        .where(Study.status == "open", Workspace.installed.is_(True))
+        .order_by(Study.id)
+    )
+    return [(study, ws) for study, ws in rows]
+
+
+def unclaimed_results(session: Session) -> list[tuple[Study, Workspace]]:
+    """Ended or stopped studies whose result nobody has claimed (a stop cut short)."""
+    rows = session.execute(
+        select(Study, Workspace)
+        .join(Workspace, Workspace.id == Study.workspace_id)
+        .where(
+            Study.status != "open",
+            Study.result_claimed_at.is_(None),
+            Workspace.installed.is_(True),
+        )
+        .order_by(Study.id)
+    )
+    return [(study, ws) for study, ws in rows]
+
+
+# ---------------------------------------------------------------- people and DMs
+
+
+def active_reps(session: Session, workspace_id: int) -> list[Member]:
+    """Reps on the roster now, by user id."""
+    return list(
+        session.scalars(
+            select(Member)
+            .where(
+                Member.workspace_id == workspace_id,
+                Member.active.is_(True),
+                Member.role.in_(REP_ROLES),
+            )
+            .order_by(Member.user_id)
+        )
+    )
+
+
+def claim_message(
+    session: Session, study_id: int, member_id: int, kind: str, now: datetime
+) -> bool:
+    """Claim one study DM (intro | fit | fit_reminder); True for exactly one caller ever."""
+    return insert_ignore(
+        session,
+        StudyMessage,
+        {"study_id": study_id, "member_id": member_id, "kind": kind, "claimed_at": now},
+        ["study_id", "member_id", "kind"],
+    )
+
+
+def record_message(
+    session: Session,
+    study_id: int,
+    member_id: int,
+    kind: str,
+    *,
+    sent_at: datetime | None = None,
+    error: str | None = None,
+) -> None:
+    """What became of a claimed DM."""
+    session.execute(
+        update(StudyMessage)
+        .where(
+            StudyMessage.study_id == study_id,
+            StudyMessage.member_id == member_id,
+            StudyMessage.kind == kind,
+        )
+        .values(sent_at=sent_at, error=error[:200] if error else None),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def release_message(session: Session, study_id: int, member_id: int, kind: str) -> None:
+    """Give a claim back after a failure that provably sent nothing (the next pass retries)."""
+    session.execute(
+        delete(StudyMessage).where(
+            StudyMessage.study_id == study_id,
+            StudyMessage.member_id == member_id,
+            StudyMessage.kind == kind,
+            StudyMessage.sent_at.is_(None),
+        ),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def messages(session: Session, study_id: int) -> dict[tuple[int, str], StudyMessage]:
+    """Every claimed DM of a study by (member id, kind)."""
+    rows = session.scalars(select(StudyMessage).where(StudyMessage.study_id == study_id))
+    return {(m.member_id, m.kind): m for m in rows}
+
+
+# ---------------------------------------------------------------- fit answers
+
+
+def save_fit(
+    session: Session,
+    study_id: int,
+    member_id: int,
+    score: int,
+    now: datetime,
+    comment: str | None = None,
+    *,
+    keep_comment: bool = False,
+) -> None:
+    """Record a rep's answer; answering again replaces it (a click keeps the sentence)."""
+    values = {"score": score, "answered_at": now}
+    if not keep_comment:
+        values["comment"] = comment  # type: ignore[assignment]
+    inserted = insert_ignore(
+        session,
+        FitAnswer,
+        {"study_id": study_id, "member_id": member_id, "comment": comment, **values},
+        ["study_id", "member_id"],
+    )
+    if not inserted:
+        session.execute(
+            update(FitAnswer)
+            .where(FitAnswer.study_id == study_id, FitAnswer.member_id == member_id)
+            .values(**values),
+            execution_options={"synchronize_session": False},
+        )
+
+
+def fit_answers(session: Session, study_id: int) -> dict[int, FitAnswer]:
+    """The study's answers by member id."""
+    rows = session.scalars(select(FitAnswer).where(FitAnswer.study_id == study_id))
+    return {a.member_id: a for a in rows}
+
+
+def fit_answer(session: Session, study_id: int, member_id: int) -> FitAnswer | None:
+    """One rep's answer."""
+    return session.scalar(
+        select(FitAnswer).where(FitAnswer.study_id == study_id, FitAnswer.member_id == member_id)
+    )
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def answered_dates(
+    session: Session, workspace_id: int, first: date, last: date
+) -> dict[int, set[date]]:
+    """Days each member answered (hours or a day off) in a range, by member id."""
+    rows = session.execute(
+        select(DayLog.member_id, DayLog.work_date)
+        .join(Member, Member.id == DayLog.member_id)
+        .where(
+            Member.workspace_id == workspace_id,
+            DayLog.work_date >= first,
+            DayLog.work_date <= last,
+            DayLog.status.in_(ANSWERED),
+        )
+    )
+    out: dict[int, set[date]] = defaultdict(set)
+    for member_id, day in rows:
+        out[member_id].add(day)
+    return dict(out)
+
+
+def hours_by_day_and_kind(
+    session: Session, workspace_id: int, first: date, last: date
+) -> list[tuple[date, str, Decimal]]:
+    """The team's hours per date and kind of work (for the week-by-week trend)."""
+    rows = session.execute(
+        select(TimeEntry.work_date, Category.kind, func.sum(TimeEntry.hours))
+        .join(Category, Category.id == TimeEntry.category_id)
+        .join(Member, Member.id == TimeEntry.member_id)
+        .where(
+            Member.workspace_id == workspace_id,
+            TimeEntry.work_date >= first,
+            TimeEntry.work_date <= last,
+        )
+        .group_by(TimeEntry.work_date, Category.kind)
+    )
+    return [(day, kind, Decimal(hours)) for day, kind, hours in rows]
