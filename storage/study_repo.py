@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -87,10 +88,11 @@ def stop_study(session: Session, study_id: int, last_day: date, now: datetime) -
     result = session.execute(
         update(Study)
         .where(Study.id == study_id, Study.status == "open")
-        .values(status="stopped", ended_at=now, ends_on=last_day),
+        .values(status="stopped", ended_at=now, ends_on=last_day)
+        .returning(Study.id),
         execution_options={"synchronize_session": False},
     )
-    return bool(result.rowcount)
+    return result.first() is not None
 
 
 def claim_end(session: Session, study_id: int, now: datetime) -> bool:
@@ -98,10 +100,11 @@ def claim_end(session: Session, study_id: int, now: datetime) -> bool:
     result = session.execute(
         update(Study)
         .where(Study.id == study_id, Study.status == "open", Study.result_claimed_at.is_(None))
-        .values(status="ended", ended_at=now, result_claimed_at=now),
+        .values(status="ended", ended_at=now, result_claimed_at=now)
+        .returning(Study.id),
         execution_options={"synchronize_session": False},
     )
-    return bool(result.rowcount)
+    return result.first() is not None
 
 
 def claim_result(session: Session, study_id: int, now: datetime) -> bool:
@@ -109,10 +112,11 @@ def claim_result(session: Session, study_id: int, now: datetime) -> bool:
     result = session.execute(
         update(Study)
         .where(Study.id == study_id, Study.status != "open", Study.result_claimed_at.is_(None))
-        .values(result_claimed_at=now),
+        .values(result_claimed_at=now)
+        .returning(Study.id),
         execution_options={"synchronize_session": False},
     )
-    return bool(result.rowcount)
+    return result.first() is not None
 
 
 def record_result(session: Session, study_id: int, sent_at: datetime) -> None:
@@ -234,9 +238,9 @@ def save_fit(
     keep_comment: bool = False,
 ) -> None:
     """Record a rep's answer; answering again replaces it (a click keeps the sentence)."""
-    values = {"score": score, "answered_at": now}
+    values: dict[str, Any] = {"score": score, "answered_at": now}
     if not keep_comment:
-        values["comment"] = comment  # type: ignore[assignment]
+        values["comment"] = comment
     inserted = insert_ignore(
         session,
         FitAnswer,

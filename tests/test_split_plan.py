@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -386,3 +388,121 @@ def test_too_little_data_is_never_placed_by_its_own_numbers(
         if not has_enough_data(r, days):
             assert s.lean is None and not s.enough_data
             assert s.role == UNDECIDED or s.why.startswith("the team needs someone")
+
+
+# ---------------------------------------------------------------- views within Slack's limits
+
+
+def _result(plan: Plan, team: Split, n_weeks: int = 4) -> Any:
+    from bot.period import Period
+    from bot.report_model import Report
+    from bot.rules import verdict
+    from bot.views.study import StudyResult
+
+    last = study_end(TUE, n_weeks)
+    report = Report(Period(TUE, last, "the study"), [], [], team, verdict(team, []), D("1.5"), 40)
+    return StudyResult(
+        first=TUE,
+        last=last,
+        weeks=n_weeks,
+        status="ended",
+        today=last + timedelta(days=1),
+        progress=progress(TUE, last, last + timedelta(days=1)),
+        report=report,
+        trend=trend(weeks_of(*[("30", "20")] * n_weeks)),
+        plan=plan,
+        answered=10,
+        expected=20,
+        fit_answered=3,
+    )
+
+
+def _big_team(n: int, seed: int) -> list[RepEvidence]:
+    rnd = random.Random(seed)
+    return [
+        RepEvidence(
+            f"U{i:05d}",
+            Split(D(rnd.randint(0, 80)), D(rnd.randint(0, 80)), D(rnd.randint(0, 10))),
+            rnd.randint(0, 20),
+            rnd.choice([None, 1, 2, 3, 4, 5]),
+            rnd.choice([None, "x" * rnd.randint(1, 500)]),
+            rnd.randint(0, 4),
+        )
+        for i in range(n)
+    ]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=0, max_value=1500), st.integers(), st.integers(1, 12))
+def test_result_and_progress_always_fit_a_message(n: int, seed: int, n_weeks: int) -> None:
+    from bot.views import study as views
+
+    team = _big_team(n, seed)
+    plan = suggest(team)
+    result = _result(plan, sum((r.split for r in team), Split()), n_weeks)
+    for public in (False, True):
+        blocks, left_out = views.result_blocks(result, public=public)
+        assert len(blocks) <= 50
+        assert all(len((b.get("text") or {}).get("text", "")) <= 3000 for b in blocks)
+        text = json.dumps(blocks)
+        if not public:
+            shown = sum(1 for r in team if f"<@{r.user_id}>" in text)
+            assert left_out == 0 or f"{left_out} more reps did not fit here" in text
+            assert shown + left_out >= n  # everyone is named or counted
+            assert n > 1000 or left_out == 0  # up to a thousand reps, everyone is named
+    status = views.StudyStatus(
+        first=TUE,
+        last=study_end(TUE, n_weeks),
+        weeks=n_weeks,
+        started_by="UBOSS",
+        today=TUE + timedelta(days=9),
+        progress=progress(TUE, study_end(TUE, n_weeks), TUE + timedelta(days=9)),
+        reps=tuple(
+            views.RepStatus(
+                r.user_id,
+                logging_rate(
+                    set(), TUE, study_end(TUE, n_weeks), TUE + timedelta(days=9), WEEKDAYS
+                ),
+                r.split,
+                r.preference,
+            )
+            for r in team
+        ),
+        fit_on=fit_day(TUE, study_end(TUE, n_weeks)),
+        fit_asked=0,
+        fit_answered=0,
+        result_at=datetime(2026, 12, 22, 9, tzinfo=UTC),
+    )
+    blocks = views.status_blocks(status)
+    assert len(blocks) <= 50
+    assert all(len((b.get("text") or {}).get("text", "")) <= 3000 for b in blocks)
+
+
+def test_fit_form_reads_and_checks_the_answer() -> None:
+    from bot.views import study as views
+
+    def values(score: str | None, comment: str | None) -> dict[str, Any]:
+        option = {"value": score} if score else None
+        return {
+            views.SCORE_BLOCK: {views.SCORE_ACTION: {"selected_option": option}},
+            views.COMMENT_BLOCK: {views.COMMENT_ACTION: {"value": comment}},
+        }
+
+    assert views.read_fit_modal(values("4", "  I  like\nmy regulars ")) == (
+        4,
+        "I like my regulars",
+        {},
+    )
+    assert views.read_fit_modal(values(None, None))[2] == {
+        views.SCORE_BLOCK: "Pick one of the five answers."
+    }
+    assert views.read_fit_modal(values("9", None))[0] is None
+    assert views.COMMENT_BLOCK in views.read_fit_modal(values("3", "x" * 501))[2]
+    modal = views.fit_modal(7, 2, "hi", {"c": "D1", "ts": "1.2"})
+    assert modal["blocks"][0]["element"]["initial_option"]["value"] == "2"
+    assert json.loads(modal["private_metadata"]) == {"study": 7, "c": "D1", "ts": "1.2"}
+    assert len(modal["title"]["text"]) <= 24
+    _, blocks = views.fit_blocks("U1", 7, date(2026, 12, 21))
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert [b["action_id"] for b in buttons] == [f"study_fit_{i}" for i in range(1, 6)]
+    assert all(len(b["text"]["text"]) <= 75 and b["value"] == "7" for b in buttons)

@@ -4,10 +4,14 @@ reminder, stop, the result (once, even with several processes), App Home and the
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -670,3 +674,37 @@ def test_terminal_prints_the_study_result(
     assert "Split plan: 1 hunter, 1 account manager; UKIM and ULEE need more data." in out
     assert "  - Sam Rivera: spends most selling time on new business." in out
     assert "<@" not in out and "*" not in out
+
+
+def test_rolesplit_report_study_on_the_command_line(
+    running: Running, db_url: str, tmp_path: Path
+) -> None:
+    team_of_four(running)
+    command(running, "study start")
+    running.fake.wait_for("chat.postMessage", 4)
+    log_weekdays(running, "USAM", START, date(2026, 11, 30), prospecting="6", account_service="1")
+    env = {
+        k: val
+        for k, val in os.environ.items()
+        if not k.startswith(("SLACK_", "ROLESPLIT_", "DATABASE_URL"))
+    }
+    env.update(HOME=str(tmp_path), DATABASE_URL=db_url, ROLESPLIT_TIMEZONE="UTC")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "report", *args],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+
+    done = cli("--study")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Time study so far — week ")
+    assert "Preliminary: the study runs until Mon 21 Dec." in done.stdout
+    assert "USAM" in done.stdout and "<@" not in done.stdout
+    bad = cli("--study", "last-week")
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert "rolesplit: --study prints the time study's result: leave out PERIOD" in bad.stderr

@@ -521,24 +521,12 @@ def result_blocks(r: StudyResult, *, public: bool = False) -> tuple[list[dict[st
         ]
         return blocks, 0
     blocks.append(section(f"*The split plan:* {plan_summary(r.plan)}\n{capacity_line(r)}"))
-    groups = [
-        (ROLE_TITLES[HUNTER], r.plan.of(HUNTER)),
-        (ROLE_TITLES[ACCOUNT_MANAGER], r.plan.of(ACCOUNT_MANAGER)),
-        ("Could go either way", r.plan.either_way),
-        ("Can't place yet", r.plan.need_data),
-    ]
     room = MAX_MESSAGE_BLOCKS - len(blocks) - 2  # a divider and the closing context
-    left_out: list[str] = []
-    for title, items in groups:
-        if not items:
-            continue
-        chunks = _chunks([suggestion_line(s) for s in items], head=f"*{title} ({len(items)})*")
-        for chunk in chunks:
-            if room > 0:
-                blocks.append(section("\n".join(chunk)))
-                room -= 1
-            else:
-                left_out += [line for line in chunk if line.startswith("• ")]
+    plan_blocks, left_out = _plan_sections(r.plan, room, brief=False)
+    brief = bool(left_out)
+    if brief:  # a big team: the deciding sentence only, so that everyone fits
+        plan_blocks, left_out = _plan_sections(r.plan, room, brief=True)
+    blocks += plan_blocks
     tail = (
         f"{APPLY_HINT} Hours per category: "
         f"`/rolesplit report {r.first.isoformat()}..{r.last.isoformat()}`."
@@ -547,11 +535,37 @@ def result_blocks(r: StudyResult, *, public: bool = False) -> tuple[list[dict[st
         tail = f"Preliminary: the study runs until {day_label(r.last)}. " + tail
     if left_out:
         tail = (
-            f"{len(left_out)} more reps did not fit here: `rolesplit report --study` "
+            f"{left_out} more reps did not fit here: `rolesplit report --study` "
             "prints every line. " + tail
         )
+    elif brief:
+        tail = "Reasons in brief for a team this size; `rolesplit report --study` prints the " + (
+            "numbers behind each. " + tail
+        )
     blocks += [{"type": "divider"}, context(tail)]
-    return blocks, len(left_out)
+    return blocks, left_out
+
+
+def _plan_sections(plan: Plan, room: int, *, brief: bool) -> tuple[list[dict[str, Any]], int]:
+    """The per-person plan, grouped by role, in at most `room` sections; how many left out."""
+    groups = [
+        (ROLE_TITLES[HUNTER], plan.of(HUNTER)),
+        (ROLE_TITLES[ACCOUNT_MANAGER], plan.of(ACCOUNT_MANAGER)),
+        ("Could go either way", plan.either_way),
+        ("Can't place yet", plan.need_data),
+    ]
+    blocks: list[dict[str, Any]] = []
+    left_out = 0
+    for title, items in groups:
+        if not items:
+            continue
+        lines = [f"• <@{s.user_id}> — {s.why}." if brief else suggestion_line(s) for s in items]
+        for chunk in _chunks(lines, head=f"*{title} ({len(items)})*"):
+            if len(blocks) < room:
+                blocks.append(section("\n".join(chunk)))
+            else:
+                left_out += sum(1 for line in chunk if line.startswith("• "))
+    return blocks, left_out
 
 
 def _chunks(lines: Sequence[str], head: str | None = None) -> list[list[str]]:
