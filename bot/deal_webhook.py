@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from bot.commands import Router
 from bot.handoff_space import WinInput, declare_win
+from bot.logs import annotate
 from bot.server import HttpRequest, HttpResponse, Route
 from bot.services import NoTokenError, Services
 from storage import repo
@@ -106,6 +107,7 @@ def handle(services: Services, req: HttpRequest) -> HttpResponse:
     team = _team(services, fields["team_id"])
     if isinstance(team, HttpResponse):
         return team
+    annotate(team_id=team)
     people = {}
     for name in ("sales_rep", "account_manager"):
         resolved = _person(services, team, name, fields[name])

@@ -71,10 +71,19 @@ def send_nudges(services: Services, now: datetime) -> int:
                 nudge.claimed_at, nudge.error = None, error  # a later pass tries again
             else:
                 nudge.error = error
-        log.info(
-            "nudge %s",
+        log.log(
+            logging.INFO if outcome == "sent" else logging.WARNING,
+            "nudge %s %s%s",
+            kind,
             outcome,
-            extra={"job": "nudges", "team_id": team_id, "kind": kind, "outcome": outcome},
+            f": {error}" if error else "",
+            extra={
+                "job": "nudges",
+                "team_id": team_id,
+                "kind": kind,
+                "outcome": outcome,
+                **({"error": error} if error else {}),
+            },
         )
         sent += outcome == "sent"
     return sent

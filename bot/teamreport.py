@@ -136,10 +136,17 @@ def send_rollups(services: Services, now: datetime) -> int:
             row = s.query(Rollup).filter_by(workspace_id=ws.id, week_start=week).one()
             row.status, row.error, row.message_ts = outcome, error, ts
             row.sent_at = now if outcome == "sent" else None
-        log.info(
-            "rollup %s",
+        log.log(
+            logging.INFO if outcome == "sent" else logging.WARNING,
+            "rollup %s%s",
             outcome,
-            extra={"job": "rollups", "team_id": ws.team_id, "outcome": outcome},
+            f": {error}" if error else "",
+            extra={
+                "job": "rollups",
+                "team_id": ws.team_id,
+                "outcome": outcome,
+                **({"error": error} if error else {}),
+            },
         )
         sent += outcome == "sent"
     return sent
