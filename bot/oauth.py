@@ -240,6 +240,8 @@ def oauth_settings(settings: Settings, services: Services) -> OAuthSettings:
         client_secret=settings.slack_client_secret,
         token_rotation_expiration_minutes=ROTATE_MINUTES_BEFORE_EXPIRY,
         bot_only=True,
+        # auth.test once per token, not once per request (a rotated token is a new key)
+        cache_enabled=True,
         client=api,
     )
     return result

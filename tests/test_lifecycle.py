@@ -88,6 +88,14 @@ def _wait_installed(run: Running, team_id: str, value: bool) -> None:
     assert _installed(run, team_id) == value
 
 
+def _wait_stored(run: Running, bots: set[str]) -> dict[str, set[str]]:
+    """The stored installations once the bots are `bots` (the listener deletes after the ack)."""
+    deadline = time.monotonic() + 5
+    while _stored_teams(run)["slack_bots"] != bots and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return _stored_teams(run)
+
+
 def _core(done: dict[str, int]) -> dict[str, int]:
     return {k: done[k] for k in ("prompts", "reminders", "rollups", "nudges")}
 
@@ -112,7 +120,10 @@ def test_oauth_uninstall_deletes_the_installation_and_stops_only_that_workspace(
 
     assert run.slack.app_uninstalled(team_id=TEAM_A).status == 200
     _wait_installed(run, TEAM_A, False)
-    assert _stored_teams(run) == {"slack_bots": {TEAM_B}, "slack_installations": {TEAM_B}}
+    assert _wait_stored(run, {TEAM_B}) == {
+        "slack_bots": {TEAM_B},
+        "slack_installations": {TEAM_B},
+    }
     run.fake.reset()
     done = jobs.tick(run.services, MON_EVENING)
     # Beta goes on (its prompts, rollup and nudge); nothing at all for Acme
@@ -161,7 +172,7 @@ def test_oauth_revoked_bot_token_stops_the_workspace_and_user_tokens_do_not(
     # the bot token revoked: the stored bot goes, and so does every scheduled effect
     run.slack.tokens_revoked(team_id=TEAM_B)
     _wait_installed(run, TEAM_B, False)
-    assert _stored_teams(run)["slack_bots"] == {TEAM_A}
+    assert _wait_stored(run, {TEAM_A})["slack_bots"] == {TEAM_A}
     _rep(run, TEAM_B, "UB1")
     run.fake.reset()
     done = jobs.tick(run.services, MON_EVENING)

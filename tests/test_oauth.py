@@ -299,6 +299,15 @@ def test_a_workspace_that_never_installed_is_told_to_install(oauth_app: Running)
         assert repo.get_workspace(s, "T0009") is None
 
 
+def test_each_token_is_checked_with_auth_test_once_not_per_request(oauth_app: Running) -> None:
+    assert oauth_install(oauth_app, TEAM_B, "Beta", "UBMGR", bot_token="xoxb-beta-9").status == 200
+    oauth_app.fake.reset()
+    for _ in range(3):
+        assert oauth_app.slack.command("roster", user_id="UBMGR", team_id=TEAM_B).status == 200
+    checks = [c for c in oauth_app.fake.calls("auth.test") if c.token == "xoxb-beta-9"]
+    assert len(checks) <= 1
+
+
 # ---------------------------------------------------------------- token rotation
 
 
