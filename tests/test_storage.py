@@ -7,13 +7,15 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage import migrate, repo
 from storage.db import insert_ignore, make_sessionmaker
-from storage.models import Category, DayLog, Prompt, Study, TimeEntry, Workspace
+from storage.models import Base, Category, DayLog, Prompt, Study, TimeEntry, Workspace
 
 
 def test_migrations_reach_head_and_match_models(engine: Engine) -> None:
@@ -34,6 +36,10 @@ def test_migrations_reach_head_and_match_models(engine: Engine) -> None:
         "study",
         "processed_request",
     } <= tables
+    # the migrations build exactly what the models say: columns, types, indexes, constraints
+    with engine.connect() as conn:
+        opts = {"compare_type": True, "include_object": migrate.include_object}
+        assert compare_metadata(MigrationContext.configure(conn, opts=opts), Base.metadata) == []
 
 
 def test_sqlite_runs_with_wal_and_foreign_keys(engine: Engine) -> None:
