@@ -76,6 +76,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         app = create_app(settings, services)
     except BoltError as exc:
+        if settings.oauth:
+            raise ConfigError(f"the OAuth settings were not accepted ({exc})") from None
         raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({exc})") from None
     if settings.slack_bot_token and not settings.oauth:
         # single-workspace mode: a token that works means the app is installed (again)
