@@ -40,15 +40,14 @@ def build_home(services: Services, client: WebClient, team_id: str, user_id: str
         this_week, weeks = Split(), []
         if member is not None and member.active and member.is_rep:
             monday = today - timedelta(days=today.weekday())
-            this_week = tl.split_between(s, member.id, monday, today)
+            # this week and the four before it from one grouped query
+            by_day = tl.splits_by_day(s, member.id, monday - timedelta(days=28), today)
+            this_week = tl.split_over(by_day, monday, today)
             weeks = [
                 (
                     monday - timedelta(days=7 * i),
-                    tl.split_between(
-                        s,
-                        member.id,
-                        monday - timedelta(days=7 * i),
-                        monday - timedelta(days=7 * i - 6),
+                    tl.split_over(
+                        by_day, monday - timedelta(days=7 * i), monday - timedelta(days=7 * i - 6)
                     ),
                 )
                 for i in range(1, 5)

@@ -81,6 +81,8 @@ class Services:
     user_cache: TTLCache = field(default_factory=lambda: TTLCache(USER_INFO_TTL_SECONDS))
     _clients: dict[str, WebClient] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # team id → workspace row id: rows are never deleted and ids never change
+    _workspace_ids: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> Services:
@@ -114,13 +116,18 @@ class Services:
         return (self.Read or self.Session)()
 
     def workspace_id(self, team_id: str) -> int:
-        """The workspace's row id, created (with its categories) on first sight."""
+        """The workspace's row id, created (with its categories) on first sight (cached)."""
+        cached = self._workspace_ids.get(team_id)
+        if cached is not None:
+            return cached
         with self.read() as s:
             ws = repo.get_workspace(s, team_id)
-            if ws is not None:
-                return ws.id
-        with self.Session.begin() as s:
-            return repo.ensure_workspace(s, team_id).id
+            ws_id = ws.id if ws is not None else None
+        if ws_id is None:
+            with self.Session.begin() as s:
+                ws_id = repo.ensure_workspace(s, team_id).id
+        self._workspace_ids[team_id] = ws_id
+        return ws_id
 
     def now(self) -> datetime:
         """The current instant (tests pin it)."""

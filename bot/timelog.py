@@ -141,10 +141,11 @@ def record(
             now=now,
             day_off=hours is None,
         )
-        day_split = tl.split_between(s, member.id, day, day)
         first, _ = week_range(day)
+        by_day = tl.splits_by_day(s, member.id, first, day)
+        day_split = tl.split_over(by_day, day, day)
         week = views.Week(
-            tl.split_between(s, member.id, first, day), tl.days_answered(s, member.id, first, day)
+            tl.split_over(by_day, first, day), tl.days_answered(s, member.id, first, day)
         )
         prompt = tl.prompt_for(s, member.id, day)
         where = (prompt.channel_id, prompt.message_ts) if prompt and prompt.message_ts else None
