@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-
-from matplotlib import transforms
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from bot.report_model import Report
 from bot.rules import whole_percentages
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 COLORS = {"hunting": "#2b8cbe", "farming": "#e6550d", "other": "#bdbdbd"}
 ROW_INCHES = 0.26
@@ -17,6 +18,10 @@ ROW_INCHES = 0.26
 
 def rollup_chart(report: Report, names: dict[str, str] | None = None) -> bytes:
     """A horizontal stacked bar per rep, most farming-heavy on top, readable at 20 or 200 reps."""
+    # matplotlib loads on the first chart only: a third of a second and ~40 MB that a web
+    # process or a cron `rolesplit tick` without a rollup due never needs
+    from matplotlib.figure import Figure
+
     names = names or {}
     reps = [r for r in report.reps if r.split.total > 0]
     reps.sort(key=lambda r: (r.split.share("farming") or 0, r.user_id))
@@ -83,6 +88,8 @@ def rollup_chart(report: Report, names: dict[str, str] | None = None) -> bytes:
 
 def _legend(ax: Axes, fig: Figure, scale_on_top: bool) -> None:
     """Hunting / Farming / Other in one row between the title and the bars."""
+    from matplotlib import transforms
+
     # the legend sits in its own row between the title and the bars (above the top scale)
     ax.legend(
         loc="lower left",

@@ -12,6 +12,11 @@ from bot.services import Services
 log = logging.getLogger("bot.jobs")
 
 
+def pass_budget(tick_seconds: int) -> float:
+    """How long one pass may keep sending before it leaves the rest to the next pass."""
+    return max(5.0, tick_seconds * 0.9)
+
+
 def tick(services: Services, now: datetime | None = None) -> dict[str, int]:
     """Run every feature's due work once; returns how many items each job handled."""
     now = now or services.now()

@@ -26,6 +26,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.commands import Router
 from bot.config import parse_hhmm, parse_work_days
+from bot.jobs import pass_budget
 from bot.services import NoTokenError, Services
 from bot.timecalc import (
     MIN_PROMPT_GAP,
@@ -145,7 +146,7 @@ class Pass:
     def __init__(self, services: Services, now: datetime) -> None:
         self.services, self.now = services, now
         self.started = time.monotonic()
-        self.budget = max(5.0, services.settings.tick_seconds * 0.9)
+        self.budget = pass_budget(services.settings.tick_seconds)
 
     def lease(self) -> datetime:
         """The instant to store on claims and sends."""
