@@ -346,7 +346,8 @@ def status_blocks(st: StudyStatus) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = [
         header(f"Time study — week {st.progress.current_week} of {st.progress.weeks}"),
         context(
-            f"{span(st.first, st.last)} · {_week_text(st.progress)} · started by <@{st.started_by}>"
+            f"{span(st.first, st.last)} · {count(st.progress.weeks_done, 'week')} done · "
+            f"day {st.progress.day} of {st.progress.total_days} · started by <@{st.started_by}>"
         ),
         section(f"{team}\n{fit}"),
         section(gone),
