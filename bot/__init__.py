@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from bot import commands, features
 from bot.config import Settings
+from bot.pool import ListenerPool
 from bot.services import Services, retry_handlers
 
 log = logging.getLogger("bot")
+
+
+class RolesplitApp(App):
+    """Bolt's App that tells its listener pool while a request is being answered."""
+
+    pool: ListenerPool | None = None
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        """Bolt's dispatch, counted so post-ack work yields to the acks in flight."""
+        if self.pool is None:
+            return super().dispatch(req)
+        with self.pool.answering():
+            return super().dispatch(req)
 
 
 def create_app(
@@ -31,14 +44,16 @@ def create_app(
         timeout=15,
         retry_handlers=retry_handlers(),
     )
+    pool = ListenerPool(listeners=16, after_ack=1)
     kwargs: dict[str, Any] = {
         "signing_secret": settings.slack_signing_secret or "",
         "client": client,
         "logger": logging.getLogger("slack_bolt"),
         "ignoring_self_events_enabled": True,
         "url_verification_enabled": True,
-        # post-ack work (Web API calls, reports) runs here; Bolt's default of 5 is too few
-        "listener_executor": ThreadPoolExecutor(max_workers=16, thread_name_prefix="listener"),
+        # listeners run here (Bolt's default of 5 is too few); the work they hand on after
+        # their ack runs on a narrower second lane, so a burst never queues the next acks
+        "listener_executor": pool,
     }
     if settings.oauth:
         from bot.oauth import oauth_kwargs
@@ -48,7 +63,9 @@ def create_app(
         # the client carries the token (Bolt takes it from there; passing both only warns)
         kwargs["token_verification_enabled"] = token_verification
     kwargs.update(app_kwargs)
-    app = App(**kwargs)
+    app = RolesplitApp(**kwargs)
+    if kwargs["listener_executor"] is pool:
+        app.pool = pool
     app._rolesplit_services = services  # type: ignore[attr-defined]
 
     router = commands.Router()

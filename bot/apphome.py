@@ -12,6 +12,7 @@ from bot import hooks, study
 from bot.commands import Router, is_manager
 from bot.config import WEEKDAYS, parse_work_days
 from bot.period import parse_period
+from bot.pool import Coalescer, after_ack
 from bot.report_model import build_report
 from bot.rules import Split
 from bot.services import Services
@@ -67,9 +68,17 @@ def build_home(services: Services, client: WebClient, team_id: str, user_id: str
     return views.home_view(user_id, today, info, this_week, weeks, team, study_blocks)
 
 
+_PUBLISHING = Coalescer()
+
+
 def publish(services: Services, client: WebClient, team_id: str, user_id: str) -> None:
-    """views.publish the Home tab."""
-    client.views_publish(user_id=user_id, view=build_home(services, client, team_id, user_id))
+    """views.publish the Home tab; publishes for one person while one runs fold into one more."""
+    _PUBLISHING.run(
+        (id(services), team_id, user_id),
+        lambda: client.views_publish(
+            user_id=user_id, view=build_home(services, client, team_id, user_id)
+        ),
+    )
 
 
 def refresh_after_log(services: Services, team_id: str, user_id: str) -> None:
@@ -84,7 +93,8 @@ def register(app: App, services: Services, router: Router) -> None:
     def on_home(event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
         if event.get("tab", "home") != "home":
             return
-        publish(services, client, context.get("team_id") or "", event["user"])
+        # Bolt acked the event already; the reads and views.publish run after the ack
+        after_ack(context, publish, services, client, context.get("team_id") or "", event["user"])
 
     @app.action(views.HOME_REPORT)
     def on_report(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from bot import hooks
 from bot.commands import Command, Router
 from bot.config import parse_hhmm, parse_work_days
+from bot.pool import after_ack
 from bot.quicktext import MAX_DAY, CategoryRef, read_words
 from bot.services import Services
 from bot.timecalc import (
@@ -265,7 +266,12 @@ def on_date_change(services: Services, ack: Ack, body: dict[str, Any], client: W
 
 
 def on_submit(
-    services: Services, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    services: Services,
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any] | None = None,
 ) -> None:
     """Save: errors answered in the modal (nothing stored), else the day is replaced."""
     team_id, user_id = body["team"]["id"], body["user"]["id"]
@@ -281,6 +287,19 @@ def on_submit(
         return
     ack()
     assert day is not None
+    after_ack(context or {}, _save_submission, services, client, body, view, day, reading)
+
+
+def _save_submission(
+    services: Services,
+    client: WebClient,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    day: date,
+    reading: views.ModalReading,
+) -> None:
+    """After the ack: replace the day (claimed by view id + hash) and announce it."""
+    team_id, user_id = body["team"]["id"], body["user"]["id"]
     key = f"view:{team_id}:{view['id']}:{view.get('hash') or ''}"
     result = record(
         services,
@@ -502,12 +521,19 @@ def register(app: App, services: Services, router: Router) -> None:
         on_quick(services, ack, body, client, respond)
 
     @app.view(views.MODAL_CALLBACK)
-    def _submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        on_submit(services, ack, body, view, client)
+    def _submit(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: dict[str, Any],
+    ) -> None:
+        on_submit(services, ack, body, view, client, context)
 
     @app.event("message")
     def _message(event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-        on_message(services, event, client, context)
+        # Bolt acked the event already; the reading and the transaction run after the ack
+        after_ack(context, on_message, services, event, client, context)
 
     router.add("log", handle_log, LOG_USAGE, order=1)
     router.add("pause", handle_pause, PAUSE_USAGE, order=2)

@@ -1,0 +1,143 @@
+"""Bolt's listener executor with two lanes: listeners (up to their ack) and work after the ack.
+
+Bolt runs every listener on its `listener_executor` and polls for the ack. When a listener
+also does its slow work there (a transaction, DMs, an App Home refresh), a burst fills the
+pool and the next requests' listeners wait in the queue before they can even ack. Here
+listeners hand that work to a narrower second lane (`after_ack`), so the listener lane stays
+free for acks and only a few threads compete with them for the interpreter.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+class ListenerPool(Executor):
+    """`submit` runs Bolt's listeners; `defer` queues post-ack work on its own, narrower lane.
+
+    Acks come first: a deferred task waits (up to `yield_ms`) to start while requests are
+    being answered (see `answering`), unless the post-ack backlog has grown past `max_backlog`.
+    """
+
+    def __init__(
+        self,
+        listeners: int = 16,
+        after_ack: int = 1,
+        *,
+        yield_ms: float = 50.0,
+        max_backlog: int = 1000,
+    ) -> None:
+        self._listeners = ThreadPoolExecutor(listeners, thread_name_prefix="listener")
+        self._after = ThreadPoolExecutor(after_ack, thread_name_prefix="after-ack")
+        self._yield_s, self._max_backlog = yield_ms / 1000, max_backlog
+        self._busy = 0  # requests being answered (dispatched, not yet acked)
+        self._backlog = 0  # deferred tasks not yet finished
+        self._cond = threading.Condition()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        """A listener (Bolt calls this for every request)."""
+        return self._listeners.submit(fn, *args, **kwargs)
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        """Mark a request as being answered (deferred work waits to start meanwhile)."""
+        with self._cond:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._busy -= 1
+                if self._busy == 0:
+                    self._cond.notify_all()
+
+    def defer(self, fn: Callable[..., Any], /, *args: Any) -> None:
+        """Work after an ack, in arrival order; run inline once the pool is shutting down."""
+        with self._cond:
+            self._backlog += 1
+        try:
+            future = self._after.submit(self._after_acks, fn, args)
+        except RuntimeError:  # shut down: finish it here rather than drop it
+            with self._cond:
+                self._backlog -= 1
+            fn(*args)
+            return
+        future.add_done_callback(self._deferred_done)
+
+    def _after_acks(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        deadline = time.monotonic() + self._yield_s
+        with self._cond:
+            while self._busy and self._backlog <= self._max_backlog:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(left)
+        fn(*args)
+
+    def _deferred_done(self, future: Future[Any]) -> None:
+        with self._cond:
+            self._backlog -= 1
+        _log_failure(future)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Drain the listeners first (they may still defer work), then the post-ack lane."""
+        self._listeners.shutdown(wait=wait, cancel_futures=cancel_futures)
+        self._after.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def _log_failure(future: Future[Any]) -> None:
+    err = future.exception()
+    if err is not None:
+        log.error("work after ack failed", exc_info=err, extra={"outcome": "error"})
+
+
+def after_ack(context: Mapping[str, Any], fn: Callable[..., Any], *args: Any) -> None:
+    """Run `fn(*args)` on the app's post-ack lane (inline when its executor has none)."""
+    runner = context.get("listener_runner")
+    defer = getattr(getattr(runner, "listener_executor", None), "defer", None)
+    if defer is None:
+        fn(*args)
+    else:
+        defer(fn, *args)
+
+
+class Coalescer:
+    """Runs `fn` for a key at most once at a time; calls meanwhile fold into one more run.
+
+    The run that follows starts after the last call arrived, so it sees the latest state
+    (the App Home after several logs in a row is published once or twice, not N times).
+    """
+
+    def __init__(self) -> None:
+        self._again: dict[Hashable, bool] = {}
+        self._lock = threading.Lock()
+
+    def run(self, key: Hashable, fn: Callable[[], Any]) -> bool:
+        """Run now, or ask the run in progress for one more; True when this call ran fn."""
+        with self._lock:
+            if key in self._again:
+                self._again[key] = True
+                return False
+            self._again[key] = False
+        finished = False
+        try:
+            while True:
+                fn()
+                with self._lock:
+                    if not self._again[key]:
+                        del self._again[key]
+                        finished = True
+                        return True
+                    self._again[key] = False
+        finally:
+            if not finished:  # fn raised: the next call starts afresh
+                with self._lock:
+                    self._again.pop(key, None)
