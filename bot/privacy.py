@@ -25,6 +25,7 @@ from storage.models import (
     Handoff,
     ProcessedRequest,
     Prompt,
+    Study,
     TimeEntry,
     Workspace,
 )
@@ -103,6 +104,11 @@ def forget(session: Session, workspace_id: int, user_id: str) -> int:
         update(ChecklistItem)
         .where(ChecklistItem.handoff_id.in_(handoffs), ChecklistItem.done_by == user_id)
         .values(done_by=None)
+    )
+    session.execute(  # a study this manager started keeps running, with no name on it
+        update(Study)
+        .where(Study.workspace_id == workspace_id, Study.started_by == user_id)
+        .values(started_by="")
     )
     # only this workspace's keys (`btn:<team>:<user>:…`): another workspace's stay
     team_id = session.scalar(select(Workspace.team_id).where(Workspace.id == workspace_id))

@@ -91,7 +91,7 @@ def print_report(
 
 def print_study(services: Services, team: str | None, out: TextIO | None = None) -> int:
     """Print the latest time study's result and split plan (preliminary while it runs)."""
-    from bot.study import load_result
+    from bot.study_load import load_result
     from bot.views.study import result_text
     from storage.study_repo import latest_study
 

@@ -16,14 +16,17 @@ import pytest
 from sqlalchemy import select
 
 from bot import jobs
+from bot.views import study as study_views
 from storage import repo
 from storage.models import (
     Account,
     ChecklistItem,
     DayLog,
+    FitAnswer,
     Handoff,
     Member,
     ProcessedRequest,
+    Study,
     TimeEntry,
 )
 from tests.conftest import TEAM_B, TEAM_ID, WEBHOOK_SECRET, Running
@@ -316,3 +319,30 @@ def test_scheduled_work_uses_each_workspaces_own_token(seeded: Running) -> None:
     }
     assert "<@UA1>" in by_token[TEAM_A] and "<@UB1>" not in by_token[TEAM_A]
     assert "<@UB1>" in by_token[TEAM_B] and "<@UA1>" not in by_token[TEAM_B]
+
+
+# ---------------------------------------------------------------- the time study
+
+
+def test_a_study_is_seen_and_answered_only_in_its_own_workspace(seeded: Running) -> None:
+    run = seeded
+    assert "Time study started" in answer(run, TEAM_A, "study start 2 weeks")
+    with run.session() as s:
+        ws_a = repo.get_workspace(s, TEAM_A)
+        assert ws_a is not None
+        study_id = s.scalar(select(Study.id).where(Study.workspace_id == ws_a.id))
+    assert study_id is not None
+    # Beta has no study of its own, and its manager hears nothing of Acme's
+    assert "Northwind" not in answer(run, TEAM_B, "study") and "<@UA1>" not in answer(
+        run, TEAM_B, "study"
+    )
+    run.fake.reset()
+    # Beta's rep clicking on Acme's study: no form opens, no answer is stored
+    run.slack.block_action(study_views.FIT_COMMENT, str(study_id), user_id="UB1", team_id=TEAM_B)
+    run.slack.block_action(
+        study_views.FIT_ACTION.format(5), str(study_id), user_id="UB1", team_id=TEAM_B
+    )
+    run.fake.wait_for_response(2)
+    assert run.fake.calls("views.open") == []
+    with run.session() as s:
+        assert s.scalars(select(FitAnswer)).all() == []

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.privacy import FORGET_CONFIRM
 from storage import repo
-from storage.models import Account, DayLog, Member, TimeEntry
+from storage.models import Account, DayLog, Member, Study, TimeEntry
 from tests.conftest import TEAM_ID, Running
 from tests.daylog_helpers import add_reps
 from tests.test_report_e2e import EARLY, log_days
@@ -36,6 +36,17 @@ def seed(run: Running) -> None:
                 source="command",
             )
         )
+        for by, status in (("USAM", "ended"), ("UBOSS", "open")):
+            s.add(
+                Study(
+                    workspace_id=ws.id,
+                    started_by=by,
+                    starts_on=date(2026, 11, 2),
+                    ends_on=date(2026, 11, 29),
+                    weeks=4,
+                    status=status,
+                )
+            )
 
 
 def test_export_sends_that_persons_data_only(running: Running) -> None:
@@ -71,6 +82,8 @@ def test_forget_needs_a_confirmation_then_erases_and_keeps_the_account(running: 
         assert s.scalar(select(func.count()).select_from(TimeEntry)) == 2  # Dana's stay
         acct = s.scalars(select(Account)).one()
         assert (acct.sales_rep_id, acct.owner_id, acct.account_manager_id) == (None, None, "UDANA")
+        starters = {st.status: st.started_by for st in s.scalars(select(Study))}
+        assert starters == {"ended": "", "open": "UBOSS"}  # the studies stay, without Sam's name
 
 
 def test_export_and_forget_are_for_managers(running: Running) -> None:

@@ -347,7 +347,8 @@ def status_blocks(st: StudyStatus) -> list[dict[str, Any]]:
         header(f"Time study — week {st.progress.current_week} of {st.progress.weeks}"),
         context(
             f"{span(st.first, st.last)} · {count(st.progress.weeks_done, 'week')} done · "
-            f"day {st.progress.day} of {st.progress.total_days} · started by <@{st.started_by}>"
+            f"day {st.progress.day} of {st.progress.total_days}"
+            + (f" · started by <@{st.started_by}>" if st.started_by else "")
         ),
         section(f"{team}\n{fit}"),
         section(gone),
