@@ -250,11 +250,12 @@ def send_prompts(services: Services, now: datetime) -> int:
     with services.Session.begin() as s:
         expired = tl.expire_interrupted(s, now - STALE_CLAIM)
         tl.skip_stale_retries(s, now - timedelta(days=1))
-    if expired:
+    for team_id, user_id, day in expired:  # one line per item, like every scheduled item
         log.warning(
-            "%d prompt(s) interrupted mid-send marked failed",
-            expired,
-            extra={"job": "prompts", "outcome": "interrupted"},
+            "prompt interrupted: %s (%s)",
+            tl.INTERRUPTED,
+            day.isoformat(),
+            extra={"job": "prompts", "team_id": team_id, "user": user_id, "outcome": "interrupted"},
         )
     refresh_zones(services, now)
     items = find_due(services, now)
@@ -358,6 +359,15 @@ def _remind_one(run: Pass, prompt_id: int) -> int:
         if not _still_wanted(run, prompt, member, ws) or tl.get_day(
             s, member.id, prompt.local_date
         ):
+            log.info(
+                "reminder skipped: answered, paused, off the roster or past midnight",
+                extra={
+                    "job": "reminders",
+                    "team_id": ws.team_id,
+                    "user": member.user_id,
+                    "outcome": "skipped",
+                },
+            )
             return 0
         day, member_id, user_id, team_id = prompt.local_date, member.id, member.user_id, ws.team_id
         first, _ = week_range(day)

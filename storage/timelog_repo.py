@@ -324,16 +324,32 @@ def skip_stale_retries(session: Session, due_before: datetime) -> None:
     )
 
 
-def expire_interrupted(session: Session, older_than: datetime) -> int:
-    """Claimed prompts whose sender vanished (crash, kill) are marked failed, never resent."""
+INTERRUPTED = "interrupted: the sender stopped; may have been sent"
+
+
+def expire_interrupted(session: Session, older_than: datetime) -> list[tuple[str, str, date]]:
+    """Claimed prompts whose sender vanished (crash, kill) are marked failed, never resent.
+
+    Returns (team id, user id, local date) of each, for the log.
+    """
+    ids = list(
+        session.scalars(
+            update(Prompt)
+            .where(Prompt.status == "claimed", Prompt.claimed_at < older_than)
+            .values(status="failed", error=INTERRUPTED)
+            .returning(Prompt.id)
+            .execution_options(**_NO_SYNC)
+        )
+    )
+    if not ids:
+        return []
     rows = session.execute(
-        update(Prompt)
-        .where(Prompt.status == "claimed", Prompt.claimed_at < older_than)
-        .values(status="failed", error="interrupted: the sender stopped; may have been sent")
-        .returning(Prompt.id)
-        .execution_options(**_NO_SYNC)
-    ).all()
-    return len(rows)
+        select(Workspace.team_id, Member.user_id, Prompt.local_date)
+        .join(Member, Member.id == Prompt.member_id)
+        .join(Workspace, Workspace.id == Member.workspace_id)
+        .where(Prompt.id.in_(ids))
+    )
+    return [(team_id, user_id, day) for team_id, user_id, day in rows]
 
 
 def record_prompt(session: Session, prompt_id: int, attempt: int, **values: Any) -> bool:

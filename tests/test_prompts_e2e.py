@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
+
 from bot import jobs
 from bot.views import timelog as v
+from storage.models import Prompt
 from tests.conftest import Running
 from tests.daylog_helpers import add_reps, dms, hours, member, prompts
 from tests.fakes import datepicker_value, input_value
@@ -178,3 +182,27 @@ def test_dst_evening_in_new_york(running: Running) -> None:
         )["prompts"]
         == 0
     )
+
+
+def test_a_send_interrupted_mid_way_is_marked_failed_never_resent_and_logged(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    add_reps(running, ("U1", "UTC"))
+    with running.session() as s:  # a process claimed U1's prompt at 17:30, then died
+        s.add(
+            Prompt(
+                member_id=member(running, "U1").id,
+                local_date=TUE,
+                due_at=at(17, 30),
+                claimed_at=at(17, 30),
+                status="claimed",
+                attempts=1,
+            )
+        )
+    with caplog.at_level(logging.WARNING, logger="bot.prompts"):
+        assert jobs.tick(running.services, at(17, 40))["prompts"] == 0
+    (row,) = prompts(running)
+    assert row.status == "failed" and row.error and row.error.startswith("interrupted")
+    assert dms(running, "U1") == []  # it may have gone out: never a second one
+    (line,) = [r for r in caplog.records if getattr(r, "outcome", "") == "interrupted"]
+    assert (line.team_id, line.user) == ("T0001", "U1")  # type: ignore[attr-defined]
