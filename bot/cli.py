@@ -95,7 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             log.info("rolesplit is running in Socket Mode")
-            SocketModeHandler(app, settings.slack_app_token).start()
+            SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
             return 0
         from bot.server import AppServer, build_wsgi
 

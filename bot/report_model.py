@@ -156,8 +156,8 @@ def to_csv(report: Report) -> str:
             r.work_days,
             "yes" if r.over_line else "no",
         ]
-        rows = [c for c in report.categories if c.key in r.hours] or [None]
-        for c in rows:
+        rows: list[CategoryInfo | None] = [c for c in report.categories if c.key in r.hours]
+        for c in rows or [None]:
             writer.writerow(
                 [
                     report.period.first,

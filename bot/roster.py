@@ -72,7 +72,8 @@ def handle_add(cmd: Command) -> None:
             problems.append(f"<@{uid}> is a bot")
         else:
             infos[uid] = info
-    added, changed = [], []
+    added: list[str] = []
+    changed: list[str] = []
     with services.Session.begin() as session:
         ws = repo.ensure_workspace(session, cmd.team_id)
         for uid, info in infos.items():

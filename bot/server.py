@@ -210,13 +210,13 @@ class WsgiApp:
             bolt_req = BoltRequest(
                 body=raw.decode("utf-8", "replace"), query=query, headers=headers
             )
-            resp = self.app.dispatch(bolt_req)
+            answer = self.app.dispatch(bolt_req)
             meta = {
                 "team_id": bolt_req.context.team_id or "",
                 "kind": slack_kind(bolt_req.body),
                 "retry": headers.get("x-slack-retry-num", ""),
             }
-            return self._bolt(resp, meta)
+            return self._bolt(answer, meta)
         return 404, [("Content-Type", "text/plain")], b"Not Found", {}
 
     @staticmethod

@@ -17,7 +17,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.oauth.installation_store import InstallationStore
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+
+# OrmSession: the dataclass field `Session` (the factory) would shadow the type in the class body
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import sessionmaker
 
 from bot.config import Settings
 from bot.wsconfig import WorkspaceConfig, effective
@@ -73,10 +76,10 @@ class Services:
 
     settings: Settings
     engine: Engine
-    Session: sessionmaker[Session]
+    Session: sessionmaker[OrmSession]
     clock: Callable[[], datetime] = utcnow
     # read-only transactions (SQLite: deferred, so they never queue behind the writer)
-    Read: sessionmaker[Session] | None = None
+    Read: sessionmaker[OrmSession] | None = None
     installation_store: InstallationStore | None = None
     user_cache: TTLCache = field(default_factory=lambda: TTLCache(USER_INFO_TTL_SECONDS))
     _clients: dict[str, WebClient] = field(default_factory=dict)
@@ -111,7 +114,7 @@ class Services:
         if self.Read is not None:
             self.Read.kw["bind"].dispose()
 
-    def read(self) -> Session:
+    def read(self) -> OrmSession:
         """A session for reads only (`with services.read() as s:`)."""
         return (self.Read or self.Session)()
 

@@ -42,7 +42,7 @@ def open_counts(session: Session, workspace_id: int) -> dict[str, int]:
         )
         .group_by(Account.account_manager_id)
     )
-    return {am: int(n) for am, n in rows}
+    return {am: int(n) for am, n in rows if am is not None}
 
 
 def managers(session: Session, workspace_id: int, extra: tuple[str, ...]) -> list[str]:

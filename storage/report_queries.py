@@ -129,7 +129,7 @@ def period_wins(session: Session, workspace_id: int, first: date, last: date) ->
         )
         .group_by(Account.sales_rep_id)
     )
-    wins.won = {rep: (int(n), Decimal(v)) for rep, n, v in won}
+    wins.won = {rep: (int(n), Decimal(v or 0)) for rep, n, v in won if rep is not None}
     managed = session.execute(
         select(Account.account_manager_id, func.count(), func.coalesce(func.sum(Account.value), 0))
         .where(
@@ -140,5 +140,5 @@ def period_wins(session: Session, workspace_id: int, first: date, last: date) ->
         )
         .group_by(Account.account_manager_id)
     )
-    wins.managed = {am: (int(n), Decimal(v)) for am, n, v in managed}
+    wins.managed = {am: (int(n), Decimal(v or 0)) for am, n, v in managed if am is not None}
     return wins
