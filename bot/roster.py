@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from slack_bolt import App
@@ -121,7 +122,9 @@ def handle_remove(cmd: Command) -> None:
     cmd.ack(response_type="ephemeral", text="\n".join(lines))
 
 
-def roster_text(members: list[Member], default_prompt: str, default_days: str) -> str:
+def roster_text(
+    members: Sequence[Member | repo.RosterLine], default_prompt: str, default_days: str
+) -> str:
     """The roster grouped by role, with each member's time zone and prompt time."""
     if not members:
         return (
@@ -153,7 +156,7 @@ def handle_roster(cmd: Command) -> None:
         ws = session.get(Workspace, ws_id)
         assert ws is not None
         cfg = cmd.services.config(ws)
-        members = repo.roster(session, ws.id)
+        members = repo.roster_lines(session, ws.id)
         text = roster_text(
             members,
             fmt_time(cfg.prompt_time),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -157,6 +158,34 @@ def roster(session: Session, workspace_id: int, *, include_inactive: bool = Fals
     if not include_inactive:
         stmt = stmt.where(Member.active.is_(True))
     return list(session.scalars(stmt.order_by(Member.role, Member.user_id)))
+
+
+class RosterLine(NamedTuple):
+    """What the roster listing shows of a member (plain columns: no ORM objects to build)."""
+
+    user_id: str
+    role: str
+    tz: str
+    prompt_time: str | None
+    work_days: str | None
+    paused_until: date | None
+
+
+def roster_lines(session: Session, workspace_id: int) -> list[RosterLine]:
+    """Active members as `RosterLine`s, ordered like `roster` (role, then user id)."""
+    rows = session.execute(
+        select(
+            Member.user_id,
+            Member.role,
+            Member.tz,
+            Member.prompt_time,
+            Member.work_days,
+            Member.paused_until,
+        )
+        .where(Member.workspace_id == workspace_id, Member.active.is_(True))
+        .order_by(Member.role, Member.user_id)
+    )
+    return [RosterLine(*row) for row in rows]
 
 
 def members_by_user_ids(
