@@ -75,7 +75,7 @@ def who(services: Services, team_id: str, user_id: str) -> Who:
         assert ws is not None
         cfg = services.config(ws)
         member = repo.get_member(s, ws_id, user_id)
-        cats = repo.categories(s, ws_id)
+        cats = repo.category_lines(s, ws_id)
     refs = [CategoryRef(c.key, c.label, tuple(c.aliases or ())) for c in cats]
     tz = member.tz if member else cfg.timezone
     return Who(

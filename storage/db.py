@@ -80,11 +80,21 @@ def insert_ignore(
 ) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when this call inserted the row (a claim)."""
     dialect = session.get_bind().dialect.name
-    ins = pg_insert if dialect == "postgresql" else sqlite_insert
-    pk = next(iter(model.__table__.primary_key.columns))
-    stmt = ins(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
-    # RETURNING, not rowcount: psycopg reports -1 for a skipped ON CONFLICT insert.
-    return session.execute(stmt.returning(pk)).first() is not None
+    key = (dialect, model, tuple(sorted(values)), tuple(conflict))
+    stmt = _INSERT_IGNORE.get(key)
+    if stmt is None:
+        # built once per shape (building and keying a statement costs more than running it);
+        # the values come in as parameters
+        ins = pg_insert if dialect == "postgresql" else sqlite_insert
+        table = model.__table__
+        pk = next(iter(table.primary_key.columns))
+        # RETURNING, not rowcount: psycopg reports -1 for a skipped ON CONFLICT insert.
+        stmt = ins(table).on_conflict_do_nothing(index_elements=conflict).returning(pk)
+        _INSERT_IGNORE[key] = stmt
+    return session.execute(stmt, values).first() is not None
+
+
+_INSERT_IGNORE: dict[tuple[Any, ...], Any] = {}
 
 
 def skip_locked(session: Session) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.db import insert_ignore
@@ -51,9 +51,22 @@ DEFAULT_CATEGORIES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 )
 
 
+# Hot statements are built once: building a select and its cache key costs more than the
+# SQLite query itself. Bound values come in as parameters.
+_WORKSPACE_BY_TEAM = select(Workspace).where(Workspace.team_id == bindparam("team_id"))
+_MEMBER_BY_USER = select(Member).where(
+    Member.workspace_id == bindparam("workspace_id"), Member.user_id == bindparam("user_id")
+)
+_ACTIVE_CATEGORY_LINES = (
+    select(Category.id, Category.key, Category.label, Category.aliases)
+    .where(Category.workspace_id == bindparam("workspace_id"), Category.active.is_(True))
+    .order_by(Category.position, Category.id)
+)
+
+
 def get_workspace(session: Session, team_id: str) -> Workspace | None:
     """The workspace row for a Slack team id, if any."""
-    return session.scalar(select(Workspace).where(Workspace.team_id == team_id))
+    return session.scalar(_WORKSPACE_BY_TEAM, {"team_id": team_id})
 
 
 def ensure_workspace(session: Session, team_id: str, name: str | None = None) -> Workspace:
@@ -102,11 +115,24 @@ def categories(session: Session, workspace_id: int, *, active_only: bool = True)
     return list(session.scalars(stmt.order_by(Category.position, Category.id)))
 
 
+class CategoryLine(NamedTuple):
+    """A category as a plain row (what reading and validating a log needs)."""
+
+    id: int
+    key: str
+    label: str
+    aliases: list[str] | None
+
+
+def category_lines(session: Session, workspace_id: int) -> list[CategoryLine]:
+    """The workspace's active categories as `CategoryLine`s, in display order."""
+    rows = session.execute(_ACTIVE_CATEGORY_LINES, {"workspace_id": workspace_id})
+    return [CategoryLine(*row) for row in rows]
+
+
 def get_member(session: Session, workspace_id: int, user_id: str) -> Member | None:
     """One roster entry by Slack user id."""
-    return session.scalar(
-        select(Member).where(Member.workspace_id == workspace_id, Member.user_id == user_id)
-    )
+    return session.scalar(_MEMBER_BY_USER, {"workspace_id": workspace_id, "user_id": user_id})
 
 
 def upsert_member(

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, insert, select, update
+from sqlalchemy import and_, bindparam, case, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.rules import Split, split
@@ -22,6 +22,40 @@ from storage.models import Category, DayLog, Member, Prompt, SendPace, TimeEntry
 REP_ROLES = ("hunter", "farmer", "hybrid")
 ANSWERED = ("logged", "day_off")
 _NO_SYNC = {"synchronize_session": False}
+
+# Statements of the request path, built once (building and keying a select costs more than
+# running it on SQLite); values come in as parameters.
+_MEMBER = bindparam("member_id")
+_DAY_FOR_UPDATE = (
+    select(DayLog)
+    .where(DayLog.member_id == _MEMBER, DayLog.work_date == bindparam("work_date"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+_DELETE_ENTRIES = delete(TimeEntry).where(TimeEntry.day_id == bindparam("day_id"))
+_SPLITS_BY_DAY = (
+    select(TimeEntry.work_date, Category.kind, func.sum(TimeEntry.hours))
+    .join(Category, Category.id == TimeEntry.category_id)
+    .where(
+        TimeEntry.member_id == _MEMBER,
+        TimeEntry.work_date >= bindparam("first"),
+        TimeEntry.work_date <= bindparam("last"),
+    )
+    .group_by(TimeEntry.work_date, Category.kind)
+)
+_DAYS_ANSWERED = (
+    select(func.count())
+    .select_from(DayLog)
+    .where(
+        DayLog.member_id == _MEMBER,
+        DayLog.work_date >= bindparam("first"),
+        DayLog.work_date <= bindparam("last"),
+        DayLog.status.in_(ANSWERED),
+    )
+)
+_PROMPT_FOR = select(Prompt).where(
+    Prompt.member_id == _MEMBER, Prompt.local_date == bindparam("local_date")
+)
 
 
 # ---------------------------------------------------------------- days
@@ -57,13 +91,8 @@ def save_day(
         },
         ["member_id", "work_date"],
     )
-    day = session.scalars(
-        select(DayLog)
-        .where(DayLog.member_id == member_id, DayLog.work_date == work_date)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-    session.execute(delete(TimeEntry).where(TimeEntry.day_id == day.id))
+    day = session.scalars(_DAY_FOR_UPDATE, {"member_id": member_id, "work_date": work_date}).one()
+    session.execute(_DELETE_ENTRIES, {"day_id": day.id})
     rows = [
         {
             "day_id": day.id,
@@ -133,16 +162,7 @@ def split_between(session: Session, member_id: int, first: date, last: date) -> 
 
 def splits_by_day(session: Session, member_id: int, first: date, last: date) -> dict[date, Split]:
     """The member's split per date over a range, in one grouped query (sum with `split_over`)."""
-    rows = session.execute(
-        select(TimeEntry.work_date, Category.kind, func.sum(TimeEntry.hours))
-        .join(Category, Category.id == TimeEntry.category_id)
-        .where(
-            TimeEntry.member_id == member_id,
-            TimeEntry.work_date >= first,
-            TimeEntry.work_date <= last,
-        )
-        .group_by(TimeEntry.work_date, Category.kind)
-    )
+    rows = session.execute(_SPLITS_BY_DAY, {"member_id": member_id, "first": first, "last": last})
     by_day: dict[date, dict[str, Decimal]] = {}
     for work_date, kind, total in rows:
         by_day.setdefault(work_date, {})[kind] = Decimal(total)
@@ -160,19 +180,8 @@ def split_over(by_day: Mapping[date, Split], first: date, last: date) -> Split:
 
 def days_answered(session: Session, member_id: int, first: date, last: date) -> int:
     """How many days in a range have an answer (hours or a day off)."""
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(DayLog)
-            .where(
-                DayLog.member_id == member_id,
-                DayLog.work_date >= first,
-                DayLog.work_date <= last,
-                DayLog.status.in_(ANSWERED),
-            )
-        )
-        or 0
-    )
+    params = {"member_id": member_id, "first": first, "last": last}
+    return int(session.scalar(_DAYS_ANSWERED, params) or 0)
 
 
 # ---------------------------------------------------------------- who may be due
@@ -366,9 +375,7 @@ def record_prompt(session: Session, prompt_id: int, attempt: int, **values: Any)
 
 def prompt_for(session: Session, member_id: int, local_date: date) -> Prompt | None:
     """The prompt of a member's local date, if any."""
-    return session.scalar(
-        select(Prompt).where(Prompt.member_id == member_id, Prompt.local_date == local_date)
-    )
+    return session.scalar(_PROMPT_FOR, {"member_id": member_id, "local_date": local_date})
 
 
 # ---------------------------------------------------------------- reminders
