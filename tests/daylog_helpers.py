@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -66,3 +67,35 @@ def dms(run: Running, user_id: str) -> list[Any]:
         for c in run.fake.calls("chat.postMessage")
         if c.args.get("channel") in (user_id, "D" + user_id)
     ]
+
+
+def write_days(
+    run: Running, team_id: str, user_id: str, days: Iterable[date], **hours: str
+) -> None:
+    """Logged days straight into the database: the same hours per category key on each day."""
+    with run.session() as s:
+        ws = repo.get_workspace(s, team_id)
+        assert ws is not None
+        member = repo.get_member(s, ws.id, user_id)
+        assert member is not None
+        cats = {c.key: c.id for c in repo.categories(s, ws.id)}
+        for day in days:
+            log = DayLog(
+                member_id=member.id,
+                work_date=day,
+                status="logged",
+                source="import",
+                logged_at=run.clock(),
+            )
+            s.add(log)
+            s.flush()
+            for key, value in hours.items():
+                s.add(
+                    TimeEntry(
+                        day_id=log.id,
+                        member_id=member.id,
+                        work_date=day,
+                        category_id=cats[key],
+                        hours=Decimal(value),
+                    )
+                )

@@ -8,7 +8,6 @@ import http.client
 import io
 import json
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlparse
 
@@ -27,9 +26,9 @@ from storage.models import (
     Member,
     ProcessedRequest,
     Study,
-    TimeEntry,
 )
 from tests.conftest import TEAM_B, TEAM_ID, WEBHOOK_SECRET, Running
+from tests.daylog_helpers import write_days
 
 TEAM_A = TEAM_ID
 MON = date(2026, 11, 16)  # last week, seen from Tue 2026-11-24
@@ -58,27 +57,7 @@ def add_member(run: Running, team: str, user: str, role: str, **fields: Any) -> 
 def log_days(
     run: Running, team: str, user: str, days: int, first: date = MON, **hours: str
 ) -> None:
-    with run.session() as s:
-        ws = repo.get_workspace(s, team)
-        assert ws is not None
-        member = repo.get_member(s, ws.id, user)
-        assert member is not None
-        cats = {c.key: c.id for c in repo.categories(s, ws.id)}
-        for i in range(days):
-            day = first + timedelta(days=i)
-            log = DayLog(member_id=member.id, work_date=day, status="logged", source="import")
-            s.add(log)
-            s.flush()
-            for key, value in hours.items():
-                s.add(
-                    TimeEntry(
-                        day_id=log.id,
-                        member_id=member.id,
-                        work_date=day,
-                        category_id=cats[key],
-                        hours=Decimal(value),
-                    )
-                )
+    write_days(run, team, user, (first + timedelta(days=i) for i in range(days)), **hours)
 
 
 def post_webhook(run: Running, payload: dict[str, Any]) -> tuple[int, Any]:

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from bot import jobs
 from storage import repo
-from storage.models import Account, DayLog, Rollup, TimeEntry
+from storage.models import Account, Rollup
 from tests.conftest import TEAM_ID, Running
-from tests.daylog_helpers import add_reps
+from tests.daylog_helpers import add_reps, write_days
 
 D = Decimal
 MON = date(2026, 11, 16)  # last week, seen from Tue 2026-11-24
@@ -21,32 +21,7 @@ EARLY = datetime(2026, 11, 1, tzinfo=UTC)  # when the reps joined
 
 def log_days(run: Running, user_id: str, first: date, days: int, **hours: str) -> None:
     """Write `days` logged days of the same hours per category key for a member."""
-    with run.session() as s:
-        ws = repo.ensure_workspace(s, TEAM_ID)
-        member = repo.get_member(s, ws.id, user_id)
-        assert member is not None
-        cats = {c.key: c.id for c in repo.categories(s, ws.id)}
-        for i in range(days):
-            day = first + timedelta(days=i)
-            log = DayLog(
-                member_id=member.id,
-                work_date=day,
-                status="logged",
-                source="import",
-                logged_at=run.clock(),
-            )
-            s.add(log)
-            s.flush()
-            for key, value in hours.items():
-                s.add(
-                    TimeEntry(
-                        day_id=log.id,
-                        member_id=member.id,
-                        work_date=day,
-                        category_id=cats[key],
-                        hours=D(value),
-                    )
-                )
+    write_days(run, TEAM_ID, user_id, (first + timedelta(days=i) for i in range(days)), **hours)
 
 
 def manager(run: Running) -> None:

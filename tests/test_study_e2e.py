@@ -21,9 +21,9 @@ from bot import jobs
 from bot.services import Services
 from bot.views import study as v
 from storage import repo
-from storage.models import Account, DayLog, FitAnswer, Member, Study, StudyMessage, TimeEntry
+from storage.models import Account, FitAnswer, Member, Study, StudyMessage
 from tests.conftest import TEAM_ID, Running, make_settings
-from tests.daylog_helpers import add_reps, dms
+from tests.daylog_helpers import add_reps, dms, write_days
 
 D = Decimal
 EARLY = datetime(2026, 11, 1, tzinfo=UTC)
@@ -54,34 +54,8 @@ def all_text(message: dict[str, Any]) -> str:
 
 def log_weekdays(run: Running, user_id: str, first: date, last: date, **hours: str) -> None:
     """Logged days on every weekday in a range, the same hours per category key each day."""
-    with run.session() as s:
-        ws = repo.ensure_workspace(s, TEAM_ID)
-        member = repo.get_member(s, ws.id, user_id)
-        assert member is not None
-        cats = {c.key: c.id for c in repo.categories(s, ws.id)}
-        day = first
-        while day <= last:
-            if day.weekday() < 5:
-                log = DayLog(
-                    member_id=member.id,
-                    work_date=day,
-                    status="logged",
-                    source="import",
-                    logged_at=run.clock(),
-                )
-                s.add(log)
-                s.flush()
-                for key, value in hours.items():
-                    s.add(
-                        TimeEntry(
-                            day_id=log.id,
-                            member_id=member.id,
-                            work_date=day,
-                            category_id=cats[key],
-                            hours=D(value),
-                        )
-                    )
-            day += timedelta(days=1)
+    span = (first + timedelta(days=i) for i in range((last - first).days + 1))
+    write_days(run, TEAM_ID, user_id, (d for d in span if d.weekday() < 5), **hours)
 
 
 def study_row(run: Running) -> Study:
