@@ -19,14 +19,30 @@ log = logging.getLogger("bot")
 class RolesplitApp(App):
     """Bolt's App that tells its listener pool while a request is being answered."""
 
-    pool: ListenerPool | None = None
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.pool: ListenerPool | None = None
+        # (request type, callback or action id) of listeners run in the request's thread
+        self.inline_acks: set[tuple[str, str]] = set()
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         """Bolt's dispatch, counted so post-ack work yields to the acks in flight."""
         if self.pool is None:
             return super().dispatch(req)
-        with self.pool.answering():
+        with self.pool.answering(), self.pool.inline(_ack_key(req.body) in self.inline_acks):
             return super().dispatch(req)
+
+
+def _ack_key(body: dict[str, Any]) -> tuple[str, str]:
+    kind = str(body.get("type") or "")
+    if kind == "view_submission":
+        return kind, str((body.get("view") or {}).get("callback_id") or "")
+    if kind == "block_actions":
+        return kind, str(((body.get("actions") or [{}])[0]).get("action_id") or "")
+    if body.get("command"):
+        sub = str(body.get("text") or "").strip().partition(" ")[0].lower()
+        return "command", f"{body['command']} {sub}"
+    return "", ""
 
 
 def create_app(

@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
 log = logging.getLogger(__name__)
+_INLINE = threading.local()
 
 
 class ListenerPool(Executor):
@@ -43,8 +44,26 @@ class ListenerPool(Executor):
         self._cond = threading.Condition()
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        """A listener (Bolt calls this for every request)."""
+        """A listener (Bolt calls this for every request); run here when marked `inline`."""
+        if getattr(_INLINE, "next", False):
+            _INLINE.next = False
+            done: Future[Any] = Future()
+            done.set_result(fn(*args, **kwargs))
+            return done
         return self._listeners.submit(fn, *args, **kwargs)
+
+    @contextmanager
+    def inline(self, enabled: bool = True) -> Iterator[None]:
+        """Run the next listener this thread submits in this thread (see `acks_inline`)."""
+        _INLINE.next = enabled
+        try:
+            yield
+        finally:
+            _INLINE.next = False
+
+    def soon(self, fn: Callable[..., Any], /, *args: Any) -> None:
+        """Time-sensitive work after an ack (e.g. views.open with a trigger id): listener lane."""
+        self._listeners.submit(fn, *args).add_done_callback(_log_failure)
 
     @contextmanager
     def answering(self) -> Iterator[None]:
@@ -97,6 +116,35 @@ def _log_failure(future: Future[Any]) -> None:
     err = future.exception()
     if err is not None:
         log.error("work after ack failed", exc_info=err, extra={"outcome": "error"})
+
+
+def acks_inline(
+    app: Any,
+    *,
+    views: Iterable[str] = (),
+    actions: Iterable[str] = (),
+    commands: Iterable[str] = (),
+) -> None:
+    """Listeners whose ack is their last step, or that hand the rest on (`after_ack`, `soon`).
+
+    They run in the request's own thread, so the answer goes out as soon as they return
+    instead of at Bolt's next 10 ms poll for the ack. Commands are `"/cmd subcommand"`.
+    """
+    marks = getattr(app, "inline_acks", None)
+    if marks is not None:
+        marks.update(("view_submission", v) for v in views)
+        marks.update(("block_actions", a) for a in actions)
+        marks.update(("command", c) for c in commands)
+
+
+def soon(context: Mapping[str, Any], fn: Callable[..., Any], *args: Any) -> None:
+    """Run `fn(*args)` on the listener lane now (inline when the executor is a plain one)."""
+    runner = context.get("listener_runner")
+    pool = getattr(runner, "listener_executor", None)
+    if isinstance(pool, ListenerPool):
+        pool.soon(fn, *args)
+    else:
+        fn(*args)
 
 
 def after_ack(context: Mapping[str, Any], fn: Callable[..., Any], *args: Any) -> None:

@@ -11,7 +11,8 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.commands import Command, Router
+from bot.commands import COMMAND, Command, Router
+from bot.pool import acks_inline
 from bot.services import Services
 from bot.views.common import fmt_time
 from storage import repo
@@ -181,6 +182,8 @@ def register(app: App, services: Services, router: Router) -> None:
         manager_only=True,
         order=12,
     )
+    # answered entirely in the ack: no need to wait for Bolt's poll
+    acks_inline(app, commands=[f"{COMMAND} roster", f"{COMMAND} remove"])
 
     @app.event("user_change")
     def on_user_change(event: dict[str, Any], context: dict[str, Any]) -> None:

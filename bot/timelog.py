@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 from bot import hooks
 from bot.commands import Command, Router
 from bot.config import parse_hhmm, parse_work_days
-from bot.pool import after_ack
+from bot.pool import acks_inline, after_ack, soon
 from bot.quicktext import MAX_DAY, CategoryRef, read_words
 from bot.services import Services
 from bot.timecalc import (
@@ -235,9 +235,19 @@ def _meta(body: dict[str, Any]) -> dict[str, Any]:
     return {"c": channel, "ts": ts}
 
 
-def on_open(services: Services, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-    """Log hours: ack, one read, views.open — the trigger id expires in 3 seconds."""
+def on_open(
+    services: Services,
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any] | None = None,
+) -> None:
+    """Log hours: ack, then one read and views.open at once (the trigger id lasts 3 seconds)."""
     ack()
+    soon(context or {}, _open_for, services, body, client)
+
+
+def _open_for(services: Services, body: dict[str, Any], client: WebClient) -> None:
     w = who(services, body["team"]["id"], body["user"]["id"])
     day = parse_day(body["actions"][0].get("value") or "", w.today) or w.today
     open_modal(services, client, w, body["trigger_id"], day, _meta(body))
@@ -508,8 +518,8 @@ def register(app: App, services: Services, router: Router) -> None:
     """Attach the time-log listeners and the log / pause / resume subcommands."""
 
     @app.action(views.OPEN_MODAL)
-    def _open(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        on_open(services, ack, body, client)
+    def _open(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+        on_open(services, ack, body, client, context)
 
     @app.action(views.DATE_ACTION)
     def _date(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -535,6 +545,8 @@ def register(app: App, services: Services, router: Router) -> None:
         # Bolt acked the event already; the reading and the transaction run after the ack
         after_ack(context, on_message, services, event, client, context)
 
+    # these ack first or validate from one read, then hand the rest on
+    acks_inline(app, views=[views.MODAL_CALLBACK], actions=[views.OPEN_MODAL])
     router.add("log", handle_log, LOG_USAGE, order=1)
     router.add("pause", handle_pause, PAUSE_USAGE, order=2)
     router.add("resume", handle_resume, RESUME_USAGE, order=3)

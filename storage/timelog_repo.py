@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, case, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from bot.rules import Split, split
 from storage.db import insert_ignore
@@ -25,7 +26,7 @@ _NO_SYNC = {"synchronize_session": False}
 
 # Statements of the request path, built once (building and keying a select costs more than
 # running it on SQLite); values come in as parameters.
-_MEMBER = bindparam("member_id")
+_MEMBER: BindParameter[int] = bindparam("member_id")
 _DAY_FOR_UPDATE = (
     select(DayLog)
     .where(DayLog.member_id == _MEMBER, DayLog.work_date == bindparam("work_date"))

@@ -120,3 +120,16 @@ def test_several_logs_in_a_row_end_with_the_latest_numbers_on_the_home_tab(
     last = json.dumps(running.fake.home_views["U1"], ensure_ascii=False)
     assert "Your week so far:* 6 h" in last
     assert running.fake.contract_violations == []
+
+
+def test_a_listener_marked_inline_runs_in_the_calling_thread_once() -> None:
+    pool = ListenerPool(listeners=2, after_ack=1)
+    here = threading.get_ident()
+    with pool.inline():
+        first = pool.submit(threading.get_ident).result(10)
+        second = pool.submit(threading.get_ident).result(10)
+    with pool.inline(False):
+        third = pool.submit(threading.get_ident).result(10)
+    pool.shutdown()
+    assert first == here  # the listener itself, answered without waiting for a poll
+    assert second != here and third != here  # anything else it starts goes to the pool
