@@ -33,6 +33,7 @@ from bot.timecalc import (
 )
 from bot.views import timelog as views
 from bot.views.common import fmt_time
+from bot.wsconfig import effective
 from storage import repo
 from storage import timelog_repo as tl
 from storage.models import Member
@@ -71,11 +72,9 @@ def who(services: Services, team_id: str, user_id: str) -> Who:
     """One short read: the member, their local today, the active categories, the edit window."""
     ws_id = services.workspace_id(team_id)
     with services.read() as s:
-        ws = repo.get_workspace(s, team_id)
-        assert ws is not None
-        cfg = services.config(ws)
-        member = repo.get_member(s, ws_id, user_id)
+        overrides, member = repo.settings_and_member(s, ws_id, user_id)
         cats = repo.category_lines(s, ws_id)
+    cfg = effective(services.settings, overrides)  # what services.config(workspace) returns
     refs = [CategoryRef(c.key, c.label, tuple(c.aliases or ())) for c in cats]
     tz = member.tz if member else cfg.timezone
     return Who(

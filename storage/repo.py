@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.db import insert_ignore
@@ -128,6 +128,27 @@ def category_lines(session: Session, workspace_id: int) -> list[CategoryLine]:
     """The workspace's active categories as `CategoryLine`s, in display order."""
     rows = session.execute(_ACTIVE_CATEGORY_LINES, {"workspace_id": workspace_id})
     return [CategoryLine(*row) for row in rows]
+
+
+_SETTINGS_AND_MEMBER = (
+    select(Workspace.settings, Member)
+    .select_from(Workspace)
+    .outerjoin(
+        Member,
+        and_(Member.workspace_id == Workspace.id, Member.user_id == bindparam("user_id")),
+    )
+    .where(Workspace.id == bindparam("workspace_id"))
+)
+
+
+def settings_and_member(
+    session: Session, workspace_id: int, user_id: str
+) -> tuple[dict[str, Any] | None, Member | None]:
+    """A workspace's stored settings and one roster entry (or None), in one statement."""
+    row = session.execute(
+        _SETTINGS_AND_MEMBER, {"workspace_id": workspace_id, "user_id": user_id}
+    ).one()
+    return row[0], row[1]
 
 
 def get_member(session: Session, workspace_id: int, user_id: str) -> Member | None:
