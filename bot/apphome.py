@@ -35,7 +35,7 @@ def build_home(services: Services, client: WebClient, team_id: str, user_id: str
         assert ws is not None
         cfg = services.config(ws)
         member = repo.get_member(s, ws.id, user_id)
-        manager = is_manager(services, s, ws, user_id, client)
+        manager = is_manager(services, s, ws, user_id, client, member)
         today = local_today(services.now(), member.tz if member else cfg.timezone)
         info: dict[str, Any] | None = None
         this_week, weeks = Split(), []

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.services import Services
 from storage import repo
-from storage.models import Workspace
+from storage.models import Member, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -88,13 +88,25 @@ class Router:
         return "*rolesplit* — what you can do:\n" + "\n".join(f"• {line}" for line in lines)
 
 
+_UNREAD: Any = object()
+
+
 def is_manager(
-    services: Services, session: Session, ws: Workspace, user_id: str, client: WebClient
+    services: Services,
+    session: Session,
+    ws: Workspace,
+    user_id: str,
+    client: WebClient,
+    member: Member | None = _UNREAD,
 ) -> bool:
-    """ROLESPLIT_MANAGERS, a roster manager, or a workspace admin/owner (users.info, cached)."""
+    """ROLESPLIT_MANAGERS, a roster manager, or a workspace admin/owner (users.info, cached).
+
+    Pass `member` when the caller has already read the person's roster entry (or None).
+    """
     if user_id in services.settings.managers:
         return True
-    member = repo.get_member(session, ws.id, user_id)
+    if member is _UNREAD:
+        member = repo.get_member(session, ws.id, user_id)
     if member is not None and member.active and member.role == "manager":
         return True
     info = services.user_info(client, ws.team_id, user_id)
