@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from bot import commands, features
@@ -94,11 +94,13 @@ def create_app(
     app._rolesplit_router = router  # type: ignore[attr-defined]
 
     @app.error
-    def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse | None:
+    def on_error(
+        error: Exception, body: dict[str, Any], context: BoltContext
+    ) -> BoltResponse | None:
+        # clicks and form submissions carry the team at body.team.id: the context has it always
+        team_id = context.team_id or (body or {}).get("team_id") or ""
         log.exception(
-            "listener failed",
-            exc_info=error,
-            extra={"team_id": (body or {}).get("team_id") or "", "outcome": "error"},
+            "listener failed", exc_info=error, extra={"team_id": team_id, "outcome": "error"}
         )
         return None
 

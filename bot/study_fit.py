@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
 from bot.views import study as views
+from bot.views.common import metadata_of
 from storage import repo
 from storage import study_repo as q
 from storage.models import Study
@@ -141,7 +142,7 @@ def on_fit_submit(
     if errors or score is None:
         ack(response_action="errors", errors=errors)
         return
-    meta = views.metadata_of(view)
+    meta = metadata_of(view)
     result = save_answer(
         services, body["team"]["id"], body["user"]["id"], _int(meta.get("study")), score, comment
     )

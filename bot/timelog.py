@@ -32,7 +32,7 @@ from bot.timecalc import (
     zone,
 )
 from bot.views import timelog as views
-from bot.views.common import fmt_time
+from bot.views.common import fmt_time, metadata_of
 from bot.wsconfig import effective
 from storage import repo
 from storage import timelog_repo as tl
@@ -198,6 +198,7 @@ def open_modal(
     services: Services,
     client: WebClient,
     w: Who,
+    user_id: str,
     trigger_id: str,
     day: date,
     metadata: dict[str, Any],
@@ -205,13 +206,16 @@ def open_modal(
 ) -> None:
     """views.open the Log hours modal for a day, prefilled with what is already logged."""
     if w.problem:
-        client.views_open(trigger_id=trigger_id, view=views.info_modal("rolesplit", w.problem))
-        return
-    current, note = _logged(services, w, day)
-    client.views_open(
-        trigger_id=trigger_id,
-        view=views.modal(day, w.categories, current, note, metadata, notice=notice),
-    )
+        view = views.info_modal("rolesplit", w.problem)
+    else:
+        current, note = _logged(services, w, day)
+        view = views.modal(day, w.categories, current, note, metadata, notice=notice)
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as err:  # e.g. expired_trigger_id: the click waited too long
+        error = str(err.response.get("error") or "unknown_error")
+        log.warning("views.open failed: %s", error, extra={"user": user_id, "outcome": "failed"})
+        client.chat_postMessage(channel=user_id, text=views.form_failed(day, error))
 
 
 def _logged(services: Services, w: Who, day: date) -> tuple[dict[str, Decimal], str | None]:
@@ -249,7 +253,7 @@ def on_open(
 def _open_for(services: Services, body: dict[str, Any], client: WebClient) -> None:
     w = who(services, body["team"]["id"], body["user"]["id"])
     day = parse_day(body["actions"][0].get("value") or "", w.today) or w.today
-    open_modal(services, client, w, body["trigger_id"], day, _meta(body))
+    open_modal(services, client, w, body["user"]["id"], body["trigger_id"], day, _meta(body))
 
 
 def on_date_change(services: Services, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -266,9 +270,7 @@ def on_date_change(services: Services, ack: Ack, body: dict[str, Any], client: W
         client.views_update(
             view_id=view["id"],
             hash=view.get("hash"),
-            view=views.modal(
-                day, w.categories, current, note, views.metadata_of(view), reload=True
-            ),
+            view=views.modal(day, w.categories, current, note, metadata_of(view), reload=True),
         )
     except SlackApiError as err:  # hash_conflict: the person typed on; their view stands
         log.info("modal not reloaded: %s", err.response.get("error"))
@@ -321,7 +323,7 @@ def _save_submission(
         note=reading.note,
     )
     if isinstance(result, Logged):
-        meta = views.metadata_of(view)
+        meta = metadata_of(view)
         announce(services, client, team_id, user_id, result, (meta.get("c"), meta.get("ts")))
     elif isinstance(result, str):
         client.chat_postMessage(channel=user_id, text=result)
@@ -352,6 +354,7 @@ def on_quick(
                 services,
                 client,
                 w,
+                user_id,
                 body["trigger_id"],
                 day,
                 _meta(body),
@@ -452,7 +455,7 @@ def handle_log(cmd: Command) -> None:
         cmd.ack(response_type="ephemeral", text=problem)
         return
     cmd.ack()
-    open_modal(cmd.services, cmd.client, w, cmd.trigger_id, day, {})
+    open_modal(cmd.services, cmd.client, w, cmd.user_id, cmd.trigger_id, day, {})
 
 
 def _next_prompt_text(services: Services, w: Who, paused_until: date | None) -> str:

@@ -304,6 +304,19 @@ def test_log_command_opens_the_modal_for_a_past_day(running: Running) -> None:
     assert len(running.fake.calls("views.open")) == 1
 
 
+def test_a_form_slack_would_not_open_is_explained_in_the_dm(running: Running) -> None:
+    add_reps(running, ("U1", "UTC"))
+    running.clock.set(at(18, 0))
+    running.fake.fail_next("views.open", "expired_trigger_id")
+    resp = running.slack.block_action(v.OPEN_MODAL, value="2026-11-24", user_id="U1")
+    assert resp.status == 200
+    (told,) = running.fake.wait_for("chat.postMessage")
+    assert told.args["channel"] == "U1"
+    assert "couldn't open the form for Tue 24 Nov (Slack said `expired_trigger_id`)" in told.text
+    assert "reply here in plain words" in told.text
+    assert day_status(running, "U1", TUE) is None  # nothing stored
+
+
 def test_pause_and_resume(running: Running) -> None:
     add_reps(running, ("U1", "UTC"))
     running.clock.set(at(9, 0))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import time
 from decimal import Decimal
 from typing import Any
@@ -67,3 +69,12 @@ def button(text: str, action_id: str, value: str = "", style: str | None = None)
 def plain(text: str, limit: int = 75) -> dict[str, Any]:
     """A plain_text object."""
     return {"type": "plain_text", "text": truncate(text, limit)}
+
+
+def metadata_of(view: Mapping[str, Any]) -> dict[str, Any]:
+    """A submitted view's private_metadata as a dict (empty when missing or not JSON)."""
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return meta if isinstance(meta, dict) else {}

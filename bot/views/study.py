@@ -254,15 +254,6 @@ def read_fit_modal(values: Mapping[str, Any]) -> tuple[int | None, str | None, d
     return score, comment, errors
 
 
-def metadata_of(view: Mapping[str, Any]) -> dict[str, Any]:
-    """The form's private_metadata."""
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return meta if isinstance(meta, dict) else {}
-
-
 # ---------------------------------------------------------------- progress
 
 

@@ -265,15 +265,6 @@ def info_modal(title: str, text: str) -> dict[str, Any]:
     }
 
 
-def metadata_of(view: Mapping[str, Any]) -> dict[str, Any]:
-    """The modal's private_metadata (where it was opened from)."""
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return meta if isinstance(meta, dict) else {}
-
-
 # ---------------------------------------------------------------- answers
 
 
@@ -343,4 +334,12 @@ def no_hours() -> str:
     return (
         "That's 0 hours in total, so I saved nothing. If you were off, reply `day off`; "
         f"otherwise e.g. `{WORDS_EXAMPLE}`."
+    )
+
+
+def form_failed(day: date, error: str) -> str:
+    """A DM when the Log hours form could not be opened: why, and two ways on."""
+    return (
+        f"Sorry — I couldn't open the form for {day_label(day)} (Slack said `{error}`). "
+        f"Tap *Log hours* again, or reply here in plain words, e.g. `{WORDS_EXAMPLE}`."
     )
