@@ -10,10 +10,8 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from slack_sdk.errors import SlackApiError
-
 from bot.prompts import Pass, per_minute, post_dm, reserve, wait_until
-from bot.services import NoTokenError, Services
+from bot.services import Services
 from bot.split_plan import (
     fit_day,
     fit_due_at,
@@ -43,40 +41,36 @@ def deliver_result(services: Services, ws_id: int, study_id: int, now: datetime)
         result = load_result(services, s, ws, study, now)
         people = accounts_repo.managers(s, ws.id, services.settings.managers)
     people = [p for p in dict.fromkeys([*people, study.started_by]) if p]
-    try:
-        client = services.client_for(ws.team_id)
-    except NoTokenError:
-        log.warning("study result not sent: no bot token", extra={"job": "study_end"})
-        return 0
     targets: list[tuple[str, bool]] = [(cfg.rollup_channel, True)] if cfg.rollup_channel else []
     targets += [(user_id, False) for user_id in people]
-    reached = 0
+    reached, unreachable = 0, 0
     for channel, public in targets:
         blocks, _ = views.result_blocks(result, public=public)
-        try:
-            client.chat_postMessage(
-                channel=channel, text=views.result_fallback(result), blocks=blocks
-            )
-            reached += 1
-        except SlackApiError as err:
+        out = post_dm(
+            services, ws.team_id, channel, text=views.result_fallback(result), blocks=blocks
+        )
+        reached += out.status == "sent"
+        unreachable += out.status == "retry"
+        if out.status != "sent":
             log.warning(
                 "study result not delivered to %s: %s",
                 channel,
-                err.response.get("error"),
-                extra={"job": "study_end", "team_id": ws.team_id, "outcome": "failed"},
+                out.error,
+                extra={"job": "study_end", "team_id": ws.team_id, "outcome": out.status},
             )
-    if reached:
-        with services.Session.begin() as s:
+    # nobody reached because Slack could not be reached: give the claim back for a later pass
+    outcome = "sent" if reached else "retry" if unreachable else "failed"
+    with services.Session.begin() as s:
+        if reached:
             q.record_result(s, study_id, services.now())
-    log.info(
+        elif unreachable:
+            q.release_result(s, study_id)
+    log.log(
+        logging.INFO if reached else logging.WARNING,
         "study result sent to %d of %d",
         reached,
         len(targets),
-        extra={
-            "job": "study_end",
-            "team_id": ws.team_id,
-            "outcome": "sent" if reached else "failed",
-        },
+        extra={"job": "study_end", "team_id": ws.team_id, "outcome": outcome},
     )
     return 1 if reached else 0
 

@@ -119,6 +119,16 @@ def claim_result(session: Session, study_id: int, now: datetime) -> bool:
     return result.first() is not None
 
 
+def release_result(session: Session, study_id: int) -> None:
+    """Give a claimed result back (Slack was unreachable): a later pass sends it."""
+    session.execute(
+        update(Study)
+        .where(Study.id == study_id, Study.result_sent_at.is_(None))
+        .values(result_claimed_at=None),
+        execution_options={"synchronize_session": False},
+    )
+
+
 def record_result(session: Session, study_id: int, sent_at: datetime) -> None:
     """The result reached at least one place."""
     session.execute(

@@ -434,6 +434,34 @@ def test_stop_ends_it_today_and_sends_the_result_once(running: Running) -> None:
     assert study_count(running) == 2
 
 
+def test_a_result_slack_could_not_take_is_sent_by_a_later_pass(running: Running) -> None:
+    def delivered(channel: str) -> list[str]:
+        """Study results Slack stored in a channel or a DM (DU… for U…), not refused attempts."""
+        return [
+            m["text"]
+            for (ch, _), m in running.fake.messages.items()
+            if ch in (channel, f"D{channel}") and "Time study result" in m["text"]
+        ]
+
+    team_of_four(running)
+    command(running, "study start 4 weeks")
+    running.fake.wait_for("chat.postMessage", 4)
+    log_weekdays(running, "USAM", START, date(2026, 12, 3), prospecting="7", account_growth="1")
+    running.clock.set(at(date(2026, 12, 3), 16))
+    running.fake.server_error_next("chat.postMessage", 503, times=10)
+    command(running, "study stop")
+    # nothing was posted, so the claim is given back rather than the result lost
+    running.fake.wait_for("chat.postMessage", 5)
+    eventually(lambda: (r := study_row(running)).result_claimed_at is None and r)
+    assert delivered("UBOSS") == [] and study_row(running).result_sent_at is None
+    running.fake.clear_failures()
+    assert jobs.tick(running.services, at(date(2026, 12, 3), 17))["study_end"] == 1
+    assert jobs.tick(running.services, at(date(2026, 12, 3), 18))["study_end"] == 0
+    (result,) = delivered("UBOSS")
+    assert "Time study result — stopped after 10 days" in result
+    assert study_row(running).result_sent_at is not None
+
+
 # ---------------------------------------------------------------- exactly once, many processes
 
 
