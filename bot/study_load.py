@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from bot.config import parse_work_days
 from bot.period import Period, work_days_between
 from bot.report_model import build_report
-from bot.rules import Split
+from bot.rules import Split, split
 from bot.services import Services
 from bot.split_plan import (
+    Logging,
     RepEvidence,
     fit_day,
     logging_rate,
@@ -45,8 +47,18 @@ def member_work_days(member: Member, cfg: WorkspaceConfig) -> tuple[int, ...]:
     return parse_work_days(member.work_days) if member.work_days else cfg.work_days
 
 
-def _joined(member: Member, cfg: WorkspaceConfig) -> date:
-    return local_today(member.created_at, cfg.timezone)
+def _rate(
+    member: Member,
+    answered: Mapping[int, set[date]],
+    first: date,
+    last: date,
+    today: date,
+    cfg: WorkspaceConfig,
+) -> Logging:
+    """A rep's logging rate over the study so far, counted from the day they joined it."""
+    joined = local_today(member.created_at, cfg.timezone)
+    days = member_work_days(member, cfg)
+    return logging_rate(answered.get(member.id, set()), max(first, joined), last, today, days)
 
 
 def load_status(
@@ -65,13 +77,7 @@ def load_status(
     rows = tuple(
         views.RepStatus(
             m.user_id,
-            logging_rate(
-                answered.get(m.id, set()),
-                max(first, _joined(m, cfg)),
-                last,
-                today,
-                member_work_days(m, cfg),
-            ),
+            _rate(m, answered, first, last, today, cfg),
             splits.get(m.user_id, Split()),
             answers[m.id].score if m.id in answers else None,
             m.paused_until if m.paused_until and m.paused_until >= today else None,
@@ -126,25 +132,13 @@ def load_result(
             )
         )
     plan = suggest(evidence, min_days_for(work_days_between(first, upto, cfg.work_days)))
-    weekly: dict[int, dict[str, Any]] = {}
+    weekly: dict[int, dict[str, Decimal]] = {}
     for day, kind, hours in q.hours_by_day_and_kind(s, ws.id, first, upto):
         bucket = weekly.setdefault((day - first).days // 7, {})
-        bucket[kind] = bucket.get(kind, 0) + hours
-    weeks = [
-        (a, b, Split(**{k: v for k, v in weekly.get(i, {}).items() if k in Split.__annotations__}))
-        for i, (a, b) in enumerate(study_weeks(first, upto))
-    ]
+        bucket[kind] = bucket.get(kind, Decimal(0)) + hours
+    weeks = [(a, b, split(weekly.get(i, {}))) for i, (a, b) in enumerate(study_weeks(first, upto))]
     answered = q.answered_dates(s, ws.id, first, upto)
-    rates = [
-        logging_rate(
-            answered.get(m.id, set()),
-            max(first, _joined(m, cfg)),
-            last,
-            today,
-            member_work_days(m, cfg),
-        )
-        for m in reps.values()
-    ]
+    rates = [_rate(m, answered, first, last, today, cfg) for m in reps.values()]
     return views.StudyResult(
         first=first,
         last=last,
