@@ -15,6 +15,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import hooks
 from bot.commands import Command, Router
@@ -148,13 +149,17 @@ def record(
             tl.split_over(by_day, first, day), tl.days_answered(s, member.id, first, day)
         )
         prompt = tl.prompt_for(s, member.id, day)
-        where = (prompt.channel_id, prompt.message_ts) if prompt and prompt.message_ts else None
+        where = (
+            (prompt.channel_id, prompt.message_ts)
+            if prompt and prompt.channel_id and prompt.message_ts
+            else None
+        )
     names = [(c.label, (hours or {})[c.key]) for c in cats if (hours or {}).get(c.key)]
     text, blocks = views.confirmation(
         day, day_split, week, names, day_off=hours is None, replaced=replaced
     )
     summary = "day off" if hours is None else views.split_line(day_split)
-    return Logged(day, text, blocks, summary, where)  # type: ignore[arg-type]
+    return Logged(day, text, blocks, summary, where)
 
 
 def announce(
@@ -312,16 +317,23 @@ def _save_submission(
     """After the ack: replace the day (claimed by view id + hash) and announce it."""
     team_id, user_id = body["team"]["id"], body["user"]["id"]
     key = f"view:{team_id}:{view['id']}:{view.get('hash') or ''}"
-    result = record(
-        services,
-        team_id,
-        user_id,
-        day,
-        reading.hours,
-        source="modal",
-        idem_key=key,
-        note=reading.note,
-    )
+    try:
+        result = record(
+            services,
+            team_id,
+            user_id,
+            day,
+            reading.hours,
+            source="modal",
+            idem_key=key,
+            note=reading.note,
+        )
+    except SQLAlchemyError:  # the form is closed already: hand back what was typed
+        log.exception("day not saved", extra={"team_id": team_id, "outcome": "error"})
+        client.chat_postMessage(
+            channel=user_id, text=views.save_failed(day, reading.hours, reading.note)
+        )
+        return
     if isinstance(result, Logged):
         meta = metadata_of(view)
         announce(services, client, team_id, user_id, result, (meta.get("c"), meta.get("ts")))

@@ -7,8 +7,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import pytest
+from sqlalchemy.exc import OperationalError
+
 from bot import jobs
 from bot.views import timelog as v
+from storage import timelog_repo as tl_repo
 from storage.repo import DEFAULT_CATEGORIES
 from tests.conftest import TEAM_ID, Running
 from tests.daylog_helpers import add_reps, day_status, dms, hours, member, prompts
@@ -302,6 +306,31 @@ def test_log_command_opens_the_modal_for_a_past_day(running: Running) -> None:
     assert "isn't a day I know" in running.slack.command("log someday", user_id="U1").text
     assert "not on the rolesplit roster" in running.slack.command("log", user_id="UX").text
     assert len(running.fake.calls("views.open")) == 1
+
+
+def test_a_day_the_database_could_not_save_is_handed_back_to_log_again(
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_reps(running, ("U1", "UTC"))
+    running.clock.set(at(18, 0))
+
+    def down(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("UPDATE day_log", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(tl_repo, "save_day", down)
+    values = modal_values("2026-11-24", prospecting="2", account_service="4:30")
+    values[v.NOTE_BLOCK] = {v.NOTE_ACTION: input_value("big renewal call")}
+    assert running.slack.view_submission(v.MODAL_CALLBACK, values, user_id="U1").status == 200
+    (told,) = running.fake.wait_for("chat.postMessage")
+    assert "couldn't save Tue 24 Nov just now, so nothing changed" in told.text
+    assert "`2026-11-24 prospecting 2, account service 4.5`" in told.text
+    assert "Note: big renewal call" in told.text
+    assert hours(running, "U1", TUE) == {}
+    # the line it handed back logs exactly what was typed once the database answers again
+    monkeypatch.undo()
+    running.slack.message_im("2026-11-24 prospecting 2, account service 4.5", user_id="U1")
+    running.fake.wait_for("chat.postMessage", 2)
+    assert hours(running, "U1", TUE) == {"prospecting": D(2), "account_service": D("4.5")}
 
 
 def test_a_form_slack_would_not_open_is_explained_in_the_dm(running: Running) -> None:

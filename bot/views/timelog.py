@@ -9,7 +9,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bot.quicktext import EXAMPLE, MAX_DAY, CategoryRef, HoursError, Unreadable, parse_hours
+from bot.quicktext import (
+    EXAMPLE,
+    MAX_DAY,
+    CategoryRef,
+    HoursError,
+    Unreadable,
+    format_entries,
+    parse_hours,
+)
 from bot.rules import Split, whole_percentages
 from bot.views.common import MAX_VIEW_BLOCKS, button, context, fmt_hours, plain, section, truncate
 
@@ -343,3 +351,16 @@ def form_failed(day: date, error: str) -> str:
         f"Sorry — I couldn't open the form for {day_label(day)} (Slack said `{error}`). "
         f"Tap *Log hours* again, or reply here in plain words, e.g. `{WORDS_EXAMPLE}`."
     )
+
+
+def save_failed(day: date, hours: Mapping[str, Decimal], note: str | None) -> str:
+    """A DM when a submitted day could not be saved: what was entered, so nothing is lost."""
+    entered = format_entries((key.replace("_", " "), h) for key, h in hours.items())
+    lines = [
+        f"Sorry — I couldn't save {day_label(day)} just now, so nothing changed. You entered:",
+        f"`{day.isoformat()} {entered}`",
+    ]
+    if note:
+        lines.append(f"Note: {truncate(note, 500)}")
+    lines.append("Reply with that line here to log it, or tap *Log hours* again.")
+    return "\n".join(lines)
