@@ -63,7 +63,12 @@ class ListenerPool(Executor):
 
     def soon(self, fn: Callable[..., Any], /, *args: Any) -> None:
         """Time-sensitive work after an ack (e.g. views.open with a trigger id): listener lane."""
-        self._listeners.submit(fn, *args).add_done_callback(_log_failure)
+        try:
+            future = self._listeners.submit(fn, *args)
+        except RuntimeError:  # shutting down: do it here, like `defer`, rather than drop it
+            fn(*args)
+            return
+        future.add_done_callback(_log_failure)
 
     @contextmanager
     def answering(self) -> Iterator[None]:
