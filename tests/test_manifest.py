@@ -14,7 +14,7 @@ from bot import create_app
 from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SLACK_REF = ROOT.parent / "shared" / "slack"
+SLACK_REF = ROOT / "tests" / "data" / "slack"  # vendored: the suite reads nothing outside the repo
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import threading
 import time
 from collections import defaultdict, deque
@@ -17,10 +16,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 from zoneinfo import ZoneInfo
 
-REF_DIR = Path(
-    os.environ.get("ROLESPLIT_SLACK_REF_DIR")
-    or Path(__file__).resolve().parents[3] / "shared" / "slack"
-)
+# Slack's reference files, vendored in the repository (tests/data/slack/README.md)
+REF_DIR = Path(__file__).resolve().parents[1] / "data" / "slack"
 _METHODS: dict[str, Any] | None = None
 CHANNEL_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
 BLOCK_ARGS = ("blocks",)
