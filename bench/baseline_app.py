@@ -18,8 +18,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.config import load_settings
-from bot.server import AppServer, WsgiApp
 from bot.services import Services
+from bot.slack.server import AppServer, WsgiApp
 
 
 def build_baseline(signing_secret: str, api_url: str, token: str) -> App:

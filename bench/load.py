@@ -37,7 +37,7 @@ from urllib.parse import urlparse
 
 from sqlalchemy import insert, text
 
-from bot.views import timelog as dv
+from bot.timelog import views as dv
 from storage import migrate, repo
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Member

@@ -23,9 +23,9 @@ from decimal import Decimal
 from sqlalchemy import Engine, func, insert, select, text
 
 from bot.config import load_settings
-from bot.period import Period
-from bot.report_model import build_report
-from bot.views.teamreport import report_blocks
+from bot.reports.model import build_report
+from bot.reports.period import Period
+from bot.reports.views import report_blocks
 from bot.wsconfig import effective
 from storage import migrate, repo
 from storage.db import make_engine, make_sessionmaker

@@ -8,10 +8,11 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
-from bot import commands, features
+from bot import features
 from bot.config import Settings
-from bot.pool import ListenerPool
 from bot.services import Services, retry_handlers
+from bot.slack import router as commands
+from bot.slack.pool import ListenerPool
 
 log = logging.getLogger("bot")
 
@@ -72,7 +73,7 @@ def create_app(
         "listener_executor": pool,
     }
     if settings.oauth:
-        from bot.oauth import oauth_kwargs
+        from bot.workspace.oauth import oauth_kwargs
 
         kwargs.update(oauth_kwargs(settings, services))
     else:

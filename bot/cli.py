@@ -81,7 +81,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({exc})") from None
     if settings.slack_bot_token and not settings.oauth:
         # single-workspace mode: a token that works means the app is installed (again)
-        from bot.lifecycle import set_installed
+        from bot.workspace.lifecycle import set_installed
 
         team_id = services.make_client(settings.slack_bot_token).auth_test()["team_id"]
         set_installed(services, str(team_id), True)
@@ -97,7 +97,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             log.info("rolesplit is running in Socket Mode")
             SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
             return 0
-        from bot.server import AppServer, build_wsgi
+        from bot.slack.server import AppServer, build_wsgi
 
         port = args.port or settings.port
         server = AppServer(build_wsgi(app, services), host=args.host, port=port)
@@ -154,7 +154,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """rolesplit report [PERIOD] [--team T] [--csv] | rolesplit report --study [--team T]."""
     settings = load_settings()
     services = open_database(settings, auto_migrate=False)
-    from bot.report_cli import print_report, print_study
+    from bot.reports.cli import print_report, print_study
 
     try:
         if args.study:

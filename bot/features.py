@@ -7,18 +7,18 @@ import importlib
 from types import ModuleType
 
 FEATURE_MODULES: tuple[str, ...] = (
-    "bot.roster",
-    "bot.lifecycle",
-    "bot.timelog",
-    "bot.prompts",
-    "bot.teamreport",
-    "bot.apphome",
-    "bot.wins",
-    "bot.handoff_nudges",
-    "bot.deal_webhook",
-    "bot.settings_modal",
-    "bot.privacy",
-    "bot.study",
+    "bot.workspace.roster",
+    "bot.workspace.lifecycle",
+    "bot.timelog.listeners",
+    "bot.timelog.prompts",
+    "bot.reports.command",
+    "bot.home.tab",
+    "bot.handoff.wins",
+    "bot.handoff.nudges",
+    "bot.handoff.webhook",
+    "bot.workspace.settings",
+    "bot.workspace.privacy",
+    "bot.study.commands",
 )
 
 

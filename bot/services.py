@@ -97,7 +97,7 @@ class Services:
             else None
         )
         if settings.oauth and "installation_store" not in kwargs:
-            from bot.oauth import DbInstallationStore
+            from bot.workspace.oauth import DbInstallationStore
 
             assert settings.slack_client_id
             kwargs["installation_store"] = DbInstallationStore(
@@ -158,7 +158,7 @@ class Services:
         outside a request (prompts, rollups, nudges) never uses an expired one.
         """
         if self.installation_store is not None:
-            from bot.oauth import fresh_bot_token
+            from bot.workspace.oauth import fresh_bot_token
 
             token = fresh_bot_token(self, team_id)
             if not token:

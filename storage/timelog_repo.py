@@ -16,7 +16,7 @@ from sqlalchemy import and_, bindparam, case, delete, exists, func, insert, sele
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
-from bot.rules import Split, split
+from bot.reports.rules import Split, split
 from storage.db import insert_ignore
 from storage.models import Category, DayLog, Member, Prompt, SendPace, TimeEntry, Workspace
 

@@ -164,7 +164,7 @@ class Running:
 def start_app(db_url: str, fake: Any, clock: Clock, **env: Any) -> Running:
     """create_app + AppServer on 127.0.0.1:0 pointing at the fake Slack."""
     from bot import create_app
-    from bot.server import AppServer, build_wsgi
+    from bot.slack.server import AppServer, build_wsgi
     from tests.fakes import SlackRequests
 
     settings = make_settings(db_url, fake.url, **env)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.account_rules import (
+from bot.handoff.rules import (
     Candidate,
     account_key,
     channel_slug,

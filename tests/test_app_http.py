@@ -36,7 +36,7 @@ def test_healthz_answers_ok(running: Running) -> None:
 
 
 def test_healthz_is_503_when_the_database_does_not_answer(running: Running) -> None:
-    from bot.server import AppServer, WsgiApp
+    from bot.slack.server import AppServer, WsgiApp
     from storage.db import make_engine
 
     broken = running.services.__class__(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from bot.views import apphome as views
+from bot.home import views as views
 from tests.conftest import Running
 from tests.daylog_helpers import add_reps
 from tests.test_report_e2e import EARLY, log_days

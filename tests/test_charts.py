@@ -7,10 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 
-from bot.charts import rollup_chart
-from bot.period import Period
-from bot.report_model import RepLine, Report
-from bot.rules import Split, split, verdict
+from bot.reports.charts import rollup_chart
+from bot.reports.model import RepLine, Report
+from bot.reports.period import Period
+from bot.reports.rules import Split, split, verdict
 
 D = Decimal
 WEEK = Period(date(2026, 11, 16), date(2026, 11, 22), "last week (16–22 Nov)")

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 from sqlalchemy import func, select
 
 from bot import jobs
-from bot.views import wins as v
+from bot.handoff import views as v
 from storage.models import Account, ChecklistItem, Handoff, Nudge
 from tests.conftest import WEBHOOK_SECRET, Running, start_app
 from tests.daylog_helpers import add_reps

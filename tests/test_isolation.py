@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import jobs
-from bot.views import study as study_views
+from bot.study import views as study_views
 from storage import repo
 from storage.models import (
     Account,

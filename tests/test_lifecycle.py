@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 
 from bot import jobs
-from bot.lifecycle import set_installed
+from bot.workspace.lifecycle import set_installed
 from storage import repo
 from tests.conftest import TEAM_B, TEAM_ID, Running, oauth_install
 from tests.daylog_helpers import add_reps

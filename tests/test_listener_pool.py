@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.pool import Coalescer, ListenerPool, after_ack
+from bot.slack.pool import Coalescer, ListenerPool, after_ack
 from tests.conftest import Running
 from tests.daylog_helpers import add_reps
 from tests.test_report_e2e import EARLY
@@ -89,7 +89,7 @@ def test_a_failing_deferred_task_is_logged(caplog: pytest.LogCaptureFixture) -> 
     def boom() -> None:
         raise ValueError("broken")
 
-    with caplog.at_level(logging.ERROR, logger="bot.pool"):
+    with caplog.at_level(logging.ERROR, logger="bot.slack.pool"):
         pool.defer(boom)
         pool.shutdown(wait=True)
     assert any(r.message == "work after ack failed" for r in caplog.records)

@@ -19,7 +19,7 @@ import pytest
 
 from bot import jobs
 from bot.logs import configured_secrets, setup_logging
-from bot.views import timelog as v
+from bot.timelog import views as v
 from storage.repo import DEFAULT_CATEGORIES
 from tests.conftest import (
     BOT_TOKEN,
@@ -38,7 +38,7 @@ CLIENT_SECRET = "test-client-secret-5f4e3d2c1b0a"
 # logs if something logs a request body.
 VERIFICATION_TOKEN = "legacy-verification-token"
 REQUEST_FIELDS = ("method", "path", "status", "ms", "team_id", "outcome")
-ITEM_LOGGERS = ("bot.prompts", "bot.teamreport", "bot.handoff_nudges")
+ITEM_LOGGERS = ("bot.timelog.prompts", "bot.reports.command", "bot.handoff.nudges")
 
 
 def at(hour: int, minute: int = 0) -> datetime:

@@ -25,7 +25,7 @@ from sqlalchemy import Engine, MetaData, inspect, text
 from bot import jobs
 from bot.config import ConfigError, load_settings
 from bot.logs import setup_logging
-from bot.oauth import BOT_SCOPES, authorization_url
+from bot.workspace.oauth import BOT_SCOPES, authorization_url
 from storage import migrate, repo
 from tests.conftest import (
     CLIENT_ID,

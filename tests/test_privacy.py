@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from bot.privacy import FORGET_CONFIRM
+from bot.workspace.privacy import FORGET_CONFIRM
 from storage import repo
 from storage.models import Account, DayLog, Member, Study, TimeEntry
 from tests.conftest import TEAM_ID, Running

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from bot import jobs
-from bot.views import timelog as v
+from bot.timelog import views as v
 from storage.models import Prompt
 from tests.conftest import Running
 from tests.daylog_helpers import add_reps, dms, hours, member, prompts
@@ -164,7 +164,7 @@ def test_a_zone_change_never_sends_a_second_prompt_for_the_same_local_date(
 
 
 def test_prompt_blocks_are_within_slack_limits() -> None:
-    from bot.rules import split
+    from bot.reports.rules import split
 
     blocks = v.prompt_blocks("U1", TUE, v.Week(split({"hunting": D(3)}), 1))
     assert len(json.dumps(blocks)) < 3000 and len(blocks) <= 50
@@ -199,7 +199,7 @@ def test_a_send_interrupted_mid_way_is_marked_failed_never_resent_and_logged(
                 attempts=1,
             )
         )
-    with caplog.at_level(logging.WARNING, logger="bot.prompts"):
+    with caplog.at_level(logging.WARNING, logger="bot.timelog.prompts"):
         assert jobs.tick(running.services, at(17, 40))["prompts"] == 0
     (row,) = prompts(running)
     assert row.status == "failed" and row.error and row.error.startswith("interrupted")

@@ -169,7 +169,7 @@ def test_no_rollup_without_a_channel(running: Running) -> None:
 
 
 def test_terminal_report(running: Running, capsys) -> None:  # type: ignore[no-untyped-def]
-    from bot.report_cli import print_report
+    from bot.reports.cli import print_report
 
     add_reps(running, ("U1", "UTC"), created_at=EARLY)
     log_days(running, "U1", MON, 3, prospecting="2", account_growth="6")

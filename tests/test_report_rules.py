@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.period import parse_period, work_days_between
-from bot.rules import Split, account_managers_needed, split, verdict, whole_percentages
+from bot.reports.period import parse_period, work_days_between
+from bot.reports.rules import Split, account_managers_needed, split, verdict, whole_percentages
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 D = Decimal

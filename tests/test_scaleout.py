@@ -25,7 +25,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from bot.services import Services
-from bot.views import timelog as v
+from bot.timelog import views as v
 from storage import repo
 from storage.db import make_engine
 from storage.models import Account, DayLog, Handoff, Member, Nudge, Prompt, Rollup

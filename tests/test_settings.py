@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot import jobs
-from bot.settings_modal import read_categories, validate
-from bot.views import settings as v
+from bot.workspace import settings_views as v
+from bot.workspace.settings import read_categories, validate
 from storage import repo
 from tests.conftest import TEAM_ID, Running
 from tests.daylog_helpers import add_reps
@@ -159,7 +159,7 @@ def test_non_managers_cannot_open_or_submit(running: Running) -> None:
 
 
 def test_home_settings_button_opens_the_modal_for_managers(running: Running) -> None:
-    from bot.views import apphome
+    from bot.home import views as apphome
 
     running.fake.add_user("UBOSS", is_admin=True)
     running.slack.block_action(

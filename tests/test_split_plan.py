@@ -12,8 +12,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.rules import Split
-from bot.split_plan import (
+from bot.reports.rules import Split
+from bot.study.plan import (
     ACCOUNT_MANAGER,
     HUNTER,
     PLACE_AT,
@@ -394,10 +394,10 @@ def test_too_little_data_is_never_placed_by_its_own_numbers(
 
 
 def _result(plan: Plan, team: Split, n_weeks: int = 4) -> Any:
-    from bot.period import Period
-    from bot.report_model import Report
-    from bot.rules import verdict
-    from bot.views.study import StudyResult
+    from bot.reports.model import Report
+    from bot.reports.period import Period
+    from bot.reports.rules import verdict
+    from bot.study.views import StudyResult
 
     last = study_end(TUE, n_weeks)
     report = Report(Period(TUE, last, "the study"), [], [], team, verdict(team, []), D("1.5"), 40)
@@ -435,7 +435,7 @@ def _big_team(n: int, seed: int) -> list[RepEvidence]:
 @settings(max_examples=25, deadline=None)
 @given(st.integers(min_value=0, max_value=1500), st.integers(), st.integers(1, 12))
 def test_result_and_progress_always_fit_a_message(n: int, seed: int, n_weeks: int) -> None:
-    from bot.views import study as views
+    from bot.study import views as views
 
     team = _big_team(n, seed)
     plan = suggest(team)
@@ -479,7 +479,7 @@ def test_result_and_progress_always_fit_a_message(n: int, seed: int, n_weeks: in
 
 
 def test_fit_form_reads_and_checks_the_answer() -> None:
-    from bot.views import study as views
+    from bot.study import views as views
 
     def values(score: str | None, comment: str | None) -> dict[str, Any]:
         option = {"value": score} if score else None

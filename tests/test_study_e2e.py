@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from bot import jobs
 from bot.services import Services
-from bot.views import study as v
+from bot.study import views as v
 from storage import repo
 from storage.models import Account, FitAnswer, Member, Study, StudyMessage
 from tests.conftest import TEAM_ID, Running, make_settings
@@ -655,7 +655,7 @@ def test_terminal_prints_the_study_result(
     running: Running, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from bot.config import ConfigError
-    from bot.report_cli import print_study
+    from bot.reports.cli import print_study
 
     team_of_four(running)
     with pytest.raises(ConfigError, match="no time study has run"):

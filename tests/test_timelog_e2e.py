@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from bot import jobs
-from bot.views import timelog as v
+from bot.timelog import views as v
 from storage import timelog_repo as tl_repo
 from storage.repo import DEFAULT_CATEGORIES
 from tests.conftest import TEAM_ID, Running

@@ -1,0 +1,114 @@
+"""Scheduled: hand-off nudges, the ownership transfer, and partner check-ins — each once."""
+
+from __future__ import annotations
+
+import logging
+import urllib.error
+from datetime import datetime, timedelta
+
+from slack_bolt import App
+from slack_sdk.errors import SlackApiError
+
+from bot.handoff import views as views
+from bot.handoff.space import NUDGE_AT
+from bot.services import NoTokenError, Services
+from bot.slack.router import Router
+from bot.timecalc import local_datetime, zone
+from storage import accounts_repo as q
+from storage.db import insert_ignore
+from storage.models import Nudge, Workspace
+
+log = logging.getLogger(__name__)
+
+
+def send_nudges(services: Services, now: datetime) -> int:
+    """Claim each due nudge, post it in the hand-off space, record the outcome."""
+    with services.Session.begin() as s:
+        due = q.due_nudges(s, now)
+    sent = 0
+    for nudge_id in due:
+        with services.Session.begin() as s:
+            if not q.claim_nudge(s, nudge_id, now):
+                continue
+            nudge = s.get(Nudge, nudge_id)
+            assert nudge is not None
+            h = nudge.handoff
+            a = h.account
+            ws = s.get(Workspace, a.workspace_id)
+            assert ws is not None
+            cfg = services.config(ws)
+            unticked = [i.label for i in h.items if not i.done_by]
+            text = views.nudge_text(
+                nudge.kind, a.name, a.sales_rep_id, a.account_manager_id, unticked, a.transfer_on
+            )
+            channel, thread = h.channel_id, h.thread_ts
+            team_id, kind, handoff_id = ws.team_id, nudge.kind, h.id
+            checkin_days = cfg.checkin_days
+            tz = zone(cfg.timezone)
+            if kind == "transfer":  # ownership moves; the rep stays as the secondary contact
+                a.owner_id, a.status = a.account_manager_id, "transferred"
+        outcome, error = _post(services, team_id, channel, thread, text)
+        with services.Session.begin() as s:
+            nudge = s.get(Nudge, nudge_id)
+            assert nudge is not None
+            if outcome == "sent":
+                nudge.sent_at, nudge.error = now, None
+                if kind == "transfer" or kind.startswith("checkin"):
+                    n = int(kind.removeprefix("checkin") or 0) + 1 if kind != "transfer" else 1
+                    day = nudge.due_at.astimezone(tz).date() + timedelta(days=checkin_days)
+                    insert_ignore(
+                        s,
+                        Nudge,
+                        {
+                            "handoff_id": handoff_id,
+                            "kind": f"checkin{n}",
+                            "due_at": local_datetime(day, NUDGE_AT, tz),
+                            "attempts": 0,
+                        },
+                        ["handoff_id", "kind"],
+                    )
+            elif outcome == "retry":
+                nudge.claimed_at, nudge.error = None, error  # a later pass tries again
+            else:
+                nudge.error = error
+        log.log(
+            logging.INFO if outcome == "sent" else logging.WARNING,
+            "nudge %s %s%s",
+            kind,
+            outcome,
+            f": {error}" if error else "",
+            extra={
+                "job": "nudges",
+                "team_id": team_id,
+                "kind": kind,
+                "outcome": outcome,
+                **({"error": error} if error else {}),
+            },
+        )
+        sent += outcome == "sent"
+    return sent
+
+
+def _post(
+    services: Services, team_id: str, channel: str | None, thread: str | None, text: str
+) -> tuple[str, str | None]:
+    if not channel:
+        return "failed", "the hand-off has no space"
+    try:
+        services.client_for(team_id).chat_postMessage(channel=channel, thread_ts=thread, text=text)
+    except NoTokenError:
+        return "failed", "no bot token"
+    except SlackApiError as err:
+        if err.response.status_code == 429 or err.response.status_code >= 500:
+            return "retry", f"HTTP {err.response.status_code}"
+        return "failed", str(err.response.get("error"))[:200]
+    except (urllib.error.URLError, OSError) as err:
+        return "retry", f"connection: {err}"[:200]
+    return "sent", None
+
+
+JOBS = (("nudges", send_nudges),)
+
+
+def register(app: App, services: Services, router: Router) -> None:
+    """Nothing to listen to: nudges only run from the scheduler's tick."""

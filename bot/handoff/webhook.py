@@ -1,0 +1,178 @@
+"""POST /webhooks/deal-won: a won deal from a CRM, Zapier or a script."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import time
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+
+from bot.handoff.space import WinInput, declare_win
+from bot.logs import annotate
+from bot.services import NoTokenError, Services
+from bot.slack.router import Router
+from bot.slack.server import HttpRequest, HttpResponse, Route
+from storage import repo
+from storage.models import Workspace
+
+PATH = "/webhooks/deal-won"
+MAX_BODY = 64 * 1024
+MAX_AGE = 300
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def authenticated(secret: str, req: HttpRequest, now: float) -> bool:
+    """Bearer secret, or a Slack-style v0 HMAC signature at most 5 minutes old."""
+    auth = req.headers.get("authorization", "")
+    if auth.startswith("Bearer "):
+        return hmac.compare_digest(auth[7:].encode(), secret.encode())
+    ts = req.headers.get("x-rolesplit-request-timestamp", "")
+    sig = req.headers.get("x-rolesplit-signature", "")
+    if not ts.isdigit() or not sig.startswith("v0=") or abs(now - int(ts)) > MAX_AGE:
+        return False
+    base = b"v0:" + ts.encode() + b":" + req.body
+    expected = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), sig.encode())
+
+
+def bad(field: str, message: str) -> HttpResponse:
+    """400 naming the field."""
+    return HttpResponse(400, {"error": f"{field}: {message}", "field": field})
+
+
+def _text(
+    data: dict[str, Any], field: str, *, required: bool = False, limit: int = 200
+) -> str | HttpResponse | None:
+    value = data.get(field)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return bad(field, "is required") if required else None
+    if not isinstance(value, str):
+        return bad(field, "must be a string")
+    if len(value) > limit:
+        return bad(field, f"must be at most {limit} characters")
+    return value.strip()
+
+
+def handle(services: Services, req: HttpRequest) -> HttpResponse:
+    """Validate, authenticate, resolve people and declare the win (idempotent)."""
+    secret = services.settings.webhook_secret
+    if not secret:
+        return HttpResponse(404, {"error": "webhook disabled: set ROLESPLIT_WEBHOOK_SECRET"})
+    if not authenticated(secret, req, time.time()):
+        return HttpResponse(401, {"error": "bad or missing authentication"})
+    try:
+        data = json.loads(req.body or b"")
+    except (ValueError, UnicodeDecodeError):
+        return bad("body", "is not valid JSON")
+    if not isinstance(data, dict):
+        return bad("body", "must be a JSON object")
+    fields: dict[str, Any] = {}
+    for name, required, limit in (
+        ("account", True, 200),
+        ("account_id", False, 190),
+        ("sales_rep", True, 254),
+        ("account_manager", False, 254),
+        ("team_id", False, 32),
+        ("notes", False, 4000),
+    ):
+        value = _text(data, name, required=required, limit=limit)
+        if isinstance(value, HttpResponse):
+            return value
+        fields[name] = value
+    value = data.get("value")
+    if value is not None:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            return bad("value", "must be a number")
+        try:
+            fields["value"] = Decimal(str(value)).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            return bad("value", "must be a number")
+        if not fields["value"].is_finite() or fields["value"] < 0:
+            return bad("value", "must be a positive number")
+    won_at = data.get("won_at")
+    if won_at is not None:
+        try:
+            fields["won_at"] = date.fromisoformat(str(won_at)[:10])
+        except ValueError:
+            return bad("won_at", "must be an ISO date like 2026-11-24")
+    team = _team(services, fields["team_id"])
+    if isinstance(team, HttpResponse):
+        return team
+    annotate(team_id=team)
+    people = {}
+    for name in ("sales_rep", "account_manager"):
+        resolved = _person(services, team, name, fields[name])
+        if isinstance(resolved, HttpResponse):
+            return resolved
+        people[name] = resolved
+    handoff_id, status = declare_win(
+        services,
+        team,
+        WinInput(
+            account=fields["account"],
+            crm_id=fields["account_id"],
+            sales_rep=people["sales_rep"],
+            account_manager=people["account_manager"],
+            value=fields.get("value"),
+            won_at=fields.get("won_at"),
+            notes=fields["notes"],
+            source="webhook",
+        ),
+    )
+    return HttpResponse(202, {"handoff_id": handoff_id, "status": status})
+
+
+def _team(services: Services, team_id: str | None) -> str | HttpResponse:
+    with services.Session() as s:
+        teams = list(s.scalars(select(Workspace.team_id).where(Workspace.installed.is_(True))))
+    if team_id:
+        return team_id if team_id in teams else bad("team_id", "is not an installed workspace")
+    if len(teams) == 1:
+        return teams[0]
+    if not teams and services.settings.slack_bot_token and services.installation_store is None:
+        # single-workspace mode before any Slack request: the token knows its workspace
+        auth = services.make_client(services.settings.slack_bot_token).auth_test()
+        with services.Session.begin() as s:
+            repo.ensure_workspace(s, auth["team_id"], auth.get("team"))
+        return str(auth["team_id"])
+    if not teams:
+        return bad("team_id", "no workspace is installed yet")
+    return bad("team_id", "is required when several workspaces are installed")
+
+
+def _person(
+    services: Services, team_id: str, field: str, value: str | None
+) -> str | HttpResponse | None:
+    if value is None:
+        return None
+    if USER_ID.match(value):
+        return value
+    if not EMAIL.match(value):
+        return bad(field, "must be a Slack user id or an e-mail address")
+    try:
+        resp = services.client_for(team_id).users_lookupByEmail(email=value)
+    except SlackApiError as err:
+        if err.response.get("error") == "users_not_found":
+            return bad(field, f"no Slack user has the e-mail {value}")
+        return HttpResponse(502, {"error": f"Slack said {err.response.get('error')}"})
+    except NoTokenError:
+        return bad("team_id", "the workspace has no bot token")
+    return str(resp["user"]["id"])
+
+
+def http_routes(app: App, services: Services) -> dict[tuple[str, str], tuple[Route, int]]:
+    """The webhook route with its 64 KiB body limit."""
+    return {("POST", PATH): (lambda req: handle(services, req), MAX_BODY)}
+
+
+def register(app: App, services: Services, router: Router) -> None:
+    """Nothing to register with Bolt: the webhook is a plain HTTP route."""

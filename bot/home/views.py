@@ -1,0 +1,84 @@
+"""Block Kit for the App Home tab (≤ 100 blocks)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.reports.model import Report, pct_text
+from bot.reports.rules import Split
+from bot.reports.views import summary_text
+from bot.slack.blocks import button, context, fmt_hours, header, section
+from bot.timelog import views as timelog
+
+HOME_REPORT = "home_report"
+HOME_SETTINGS = "home_settings"
+
+
+def home_view(
+    user_id: str,
+    today: date,
+    member: dict[str, Any] | None,
+    this_week: Split,
+    weeks: list[tuple[date, Split]],
+    team: Report | None,
+    study: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A rep's week, last four weeks and settings; managers also get the team and the study."""
+    blocks: list[dict[str, Any]] = [header("rolesplit")]
+    if member is None and team is None:
+        blocks.append(
+            section(
+                "rolesplit runs a short time study: every working evening reps log how the day "
+                "split between new business and existing accounts. You're not on the roster yet — "
+                "ask a manager to add you with `/rolesplit add @you as hunter` (or farmer, hybrid)."
+            )
+        )
+    if member is not None:
+        blocks += [
+            section(f"*Your week so far:* {timelog.split_line(this_week)}"),
+            {
+                "type": "actions",
+                "block_id": "home_actions",
+                "elements": [
+                    button("Log hours", timelog.OPEN_MODAL, today.isoformat(), style="primary")
+                ],
+            },
+        ]
+        lines = [
+            f"• Week of {monday:%-d %b}: "
+            + (f"{fmt_hours(s.total)} h — {pct_text(s)}" if s.total else "no hours")
+            for monday, s in weeks
+        ]
+        blocks.append(section("*The last four weeks*\n" + "\n".join(lines)))
+        paused = (
+            f" · paused through {member['paused_until']:%a %-d %b} (`/rolesplit resume`)"
+            if member.get("paused_until")
+            else ""
+        )
+        blocks.append(
+            context(
+                f"Evening prompt at {member['prompt_time']} ({member['tz']}) on "
+                f"{member['work_days']}{paused}. Correct a day with `/rolesplit log YYYY-MM-DD`; "
+                "pause with `/rolesplit pause 5 days`."
+            )
+        )
+    if team is not None:
+        blocks += [
+            {"type": "divider"},
+            header(f"Team — {team.period.name}"),
+            section(summary_text(team)),
+            *(study or []),
+            {
+                "type": "actions",
+                "block_id": "home_manager",
+                "elements": [
+                    button("Send me this week's report", HOME_REPORT, "this-week"),
+                    button("Settings", HOME_SETTINGS, "open"),
+                ],
+            },
+            context(
+                "More: `/rolesplit report last-month`, `/rolesplit roster`, `/rolesplit help`."
+            ),
+        ]
+    return {"type": "home", "blocks": blocks[:100]}

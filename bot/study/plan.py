@@ -1,0 +1,515 @@
+"""Pure rules of the time study: its dates and progress, the weekly trend, and the split plan.
+
+The split plan suggests a role for each rep from three kinds of evidence — where their sales
+time went, which work they said they would rather do, and accounts they won — and says why in
+plain words. It is advice: managers apply it with `/rolesplit add … as …`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from fractions import Fraction
+
+from bot.reports.rules import Split, whole_percentages
+from bot.timecalc import local_datetime, local_today, zone
+
+DEFAULT_WEEKS = 4
+MAX_WEEKS = 12
+FIT_AT = time(10, 0)  # the fit question (and its reminder) arrive mid-morning, local time
+REMINDER_AFTER_DAYS = 2  # the one reminder: the first work morning two days after the question
+QUIET_WORK_DAYS = 3  # no answer on the last three work days: "gone quiet"
+TREND_POINTS = 5  # a change of at least 5 percentage points is a trend, less is steady
+
+# ---------------------------------------------------------------- the assignment rule
+
+HUNTER, ACCOUNT_MANAGER, UNDECIDED = "hunter", "account_manager", "undecided"
+ROLE_RANK = {HUNTER: 0, UNDECIDED: 1, ACCOUNT_MANAGER: 2}  # towards account management
+MIN_DAYS = 5  # logged days before the time split counts (fewer in short studies, see min_days)
+TIME_WEIGHT = Fraction(3)  # time lean: 3 × (farming share of sales time − ½), −1.5 … +1.5
+WIN_LEAN = Fraction(1, 5)  # each account won leans 0.2 towards hunting …
+MAX_WINS_COUNTED = 3  # … for at most three accounts (−0.6)
+PLACE_AT = Fraction(1, 2)  # lean ≥ ½: account manager; ≤ −½: hunter; between: either way
+ROLE_TIE = {"hunter": 0, "hybrid": 1, "farmer": 2}  # current role breaks ties for the hunter
+
+FIT_CHOICES: tuple[tuple[int, str], ...] = (
+    (1, "Hunting new business"),
+    (2, "Mostly new business"),
+    (3, "A mix of both"),
+    (4, "Mostly existing accounts"),
+    (5, "Nurturing existing accounts"),
+)
+FIT_LABELS = dict(FIT_CHOICES)
+
+
+# ---------------------------------------------------------------- starting a study
+
+_WEEKS = re.compile(r"^(\d{1,4})\s*(?:w|wk|wks|week|weeks)?$", re.IGNORECASE)
+
+
+def parse_weeks(text: str) -> int | str:
+    """The study length from `[N weeks]` (default 4, 1 to 12), or what is wrong with it."""
+    words = " ".join(text.split())
+    if not words:
+        return DEFAULT_WEEKS
+    match = _WEEKS.match(words)
+    if match is None:
+        shown = words if len(words) <= 40 else words[:39] + "…"
+        return f"“{shown}” isn't a number of weeks."
+    weeks = int(match.group(1))
+    if not 1 <= weeks <= MAX_WEEKS:
+        return f"A study runs for 1 to {MAX_WEEKS} weeks, not {weeks}."
+    return weeks
+
+
+def study_end(starts_on: date, weeks: int) -> date:
+    """The last day of a study (inclusive)."""
+    return starts_on + timedelta(days=7 * weeks - 1)
+
+
+def study_weeks(first: date, last: date) -> list[tuple[date, date]]:
+    """The study's weeks: seven-day blocks from its first day (the last one may be shorter)."""
+    weeks = []
+    start = first
+    while start <= last:
+        weeks.append((start, min(last, start + timedelta(days=6))))
+        start += timedelta(days=7)
+    return weeks
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a study stands on a given day."""
+
+    day: int  # the study's day number today, 1-based, at most total_days
+    total_days: int
+    weeks: int  # how many (possibly partial) weeks the study has
+    weeks_done: int
+    current_week: int
+
+    @property
+    def finished(self) -> bool:
+        """Every day of the study has passed."""
+        return self.weeks_done >= self.weeks
+
+
+def progress(first: date, last: date, today: date) -> Progress:
+    """Day number, weeks done (a week is done once its last day has passed), current week."""
+    total = (last - first).days + 1
+    weeks = len(study_weeks(first, last))
+    elapsed = (today - first).days  # whole days before today
+    done = weeks if today > last else max(0, min(weeks, elapsed // 7))
+    return Progress(
+        day=max(1, min(total, elapsed + 1)),
+        total_days=total,
+        weeks=weeks,
+        weeks_done=done,
+        current_week=min(weeks, done + 1),
+    )
+
+
+# ---------------------------------------------------------------- the fit question's timing
+
+
+def fit_day(first: date, last: date) -> date:
+    """The day the fit question goes out: the start of the study's second half."""
+    return first + timedelta(days=((last - first).days + 1) // 2)
+
+
+def work_morning(day: date, tz_name: str | None, work_days: tuple[int, ...]) -> datetime:
+    """The first of the person's work days on or after `day`, at 10:00 their time (UTC)."""
+    for _ in range(7):
+        if not work_days or day.weekday() in work_days:
+            break
+        day += timedelta(days=1)
+    return local_datetime(day, FIT_AT, zone(tz_name))
+
+
+def fit_due_at(
+    first: date,
+    last: date,
+    intro_at: datetime | None,
+    tz_name: str | None,
+    work_days: tuple[int, ...],
+) -> datetime:
+    """When one rep's fit question is due: the second half's first work morning, and at least
+    a day after their introduction (someone added late hears why before being asked)."""
+    day = fit_day(first, last)
+    if intro_at is not None:
+        day = max(day, local_today(intro_at, tz_name) + timedelta(days=1))
+    return work_morning(day, tz_name, work_days)
+
+
+def reminder_due_at(
+    fit_sent_at: datetime, tz_name: str | None, work_days: tuple[int, ...]
+) -> datetime:
+    """The one reminder: the first work morning two days after the question was sent."""
+    day = local_today(fit_sent_at, tz_name) + timedelta(days=REMINDER_AFTER_DAYS)
+    return work_morning(day, tz_name, work_days)
+
+
+# ---------------------------------------------------------------- logging rate
+
+
+@dataclass(frozen=True)
+class Logging:
+    """How faithfully one rep has answered so far in the study."""
+
+    answered: int  # work days answered (hours or a day off)
+    expected: int  # work days so far (today counts once it is answered)
+    last_answered: date | None
+    quiet: bool  # no answer on any of the last three work days
+
+    @property
+    def rate(self) -> Fraction | None:
+        """Answered / expected, or None before the first work day has passed."""
+        return Fraction(self.answered, self.expected) if self.expected else None
+
+
+def logging_rate(
+    answered: Iterable[date],
+    first: date,
+    last: date,
+    today: date,
+    work_days: tuple[int, ...],
+) -> Logging:
+    """Days answered out of work days so far; today counts only once answered (its prompt is
+    in the evening). Weekend logs are welcome but do not raise the rate above 100%."""
+    done = {d for d in answered if first <= d <= min(last, today)}
+    past: list[date] = []
+    day = first
+    while day <= min(last, today - timedelta(days=1)):
+        if day.weekday() in work_days:
+            past.append(day)
+        day += timedelta(days=1)
+    expected = list(past)
+    if first <= today <= last and today in done and today.weekday() in work_days:
+        expected.append(today)
+    hits = sum(1 for d in expected if d in done)
+    recent = past[-QUIET_WORK_DAYS:]
+    quiet = (
+        len(recent) == QUIET_WORK_DAYS and not any(d in done for d in recent) and today not in done
+    )
+    return Logging(hits, len(expected), max(done) if done else None, quiet)
+
+
+# ---------------------------------------------------------------- the weekly trend
+
+
+@dataclass(frozen=True)
+class WeekShare:
+    """The team's hours in one week of the study."""
+
+    number: int
+    first: date
+    last: date
+    split: Split
+
+    @property
+    def farming(self) -> Fraction | None:
+        """The week's farming share of all logged hours (None without hours)."""
+        return (
+            None
+            if self.split.total == 0
+            else Fraction(self.split.farming) / Fraction(self.split.total)
+        )
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The team's farming share week by week, and which way it is going."""
+
+    weeks: tuple[WeekShare, ...]
+    direction: str  # rising | falling | steady | too early
+    change: int | None  # percentage points from the first to the last week with hours
+
+
+def trend(weeks: Sequence[tuple[date, date, Split]]) -> Trend:
+    """Rising / falling when the farming share moved 5 points or more, else steady."""
+    shares = tuple(WeekShare(i + 1, a, b, s) for i, (a, b, s) in enumerate(weeks))
+    with_data = [w.farming for w in shares if w.farming is not None]
+    if len(with_data) < 2:
+        return Trend(shares, "too early", None)
+    change = round((with_data[-1] - with_data[0]) * 100)
+    if change >= TREND_POINTS:
+        direction = "rising"
+    elif change <= -TREND_POINTS:
+        direction = "falling"
+    else:
+        direction = "steady"
+    return Trend(shares, direction, change)
+
+
+# ---------------------------------------------------------------- the split plan
+
+
+@dataclass(frozen=True)
+class RepEvidence:
+    """What the study knows about one rep."""
+
+    user_id: str
+    split: Split
+    days_logged: int
+    preference: int | None = None  # 1 = hunting new business … 5 = nurturing accounts
+    comment: str | None = None
+    won: int = 0  # accounts won during the study
+    role: str = "hybrid"  # current roster role: only breaks a tie when naming the one hunter
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One rep's suggested role and the reasons, in plain words."""
+
+    user_id: str
+    role: str  # hunter | account_manager | undecided
+    why: str  # the deciding sentence
+    reasons: tuple[str, ...]  # the numbers behind it
+    lean: Fraction | None  # + towards account management, − towards hunting; None: too little data
+    enough_data: bool
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A suggested role per rep (each exactly once), and whether the team lacks a hunter."""
+
+    suggestions: tuple[Suggestion, ...]
+    min_days: int
+    hunter_gap: str | None = None  # None | "hire" (nobody leans to new business) | "no data"
+
+    def of(self, role: str) -> list[Suggestion]:
+        """The suggestions for one role, in plan order."""
+        return [s for s in self.suggestions if s.role == role]
+
+    @property
+    def either_way(self) -> list[Suggestion]:
+        """Undecided reps with enough data: they could go either way."""
+        return [s for s in self.suggestions if s.role == UNDECIDED and s.enough_data]
+
+    @property
+    def need_data(self) -> list[Suggestion]:
+        """Undecided reps the data cannot place yet."""
+        return [s for s in self.suggestions if s.role == UNDECIDED and not s.enough_data]
+
+
+def min_days_for(study_work_days: int) -> int:
+    """Logged days needed to place a rep: 5, or half the study's work days when it is shorter."""
+    return max(1, min(MIN_DAYS, -(-study_work_days // 2)))
+
+
+def farming_of_sales(s: Split) -> Fraction | None:
+    """Farming hours / (hunting + farming hours): where the selling time went (None if none)."""
+    sales = s.hunting + s.farming
+    return None if sales <= 0 else Fraction(s.farming) / Fraction(sales)
+
+
+def preference_lean(score: int | None) -> Fraction:
+    """(score − 3) / 2: −1 for hunting new business … +1 for nurturing accounts; 0 unanswered."""
+    return Fraction(0) if score is None else Fraction(score - 3, 2)
+
+
+def wins_lean(won: int) -> Fraction:
+    """−0.2 per account won during the study, for at most three accounts."""
+    return -WIN_LEAN * min(max(won, 0), MAX_WINS_COUNTED)
+
+
+def evidence_lean(e: RepEvidence) -> Fraction:
+    """Everything known, whatever its amount: time (if any), preference, wins."""
+    f = farming_of_sales(e.split)
+    time_part = Fraction(0) if f is None else TIME_WEIGHT * (f - Fraction(1, 2))
+    return time_part + preference_lean(e.preference) + wins_lean(e.won)
+
+
+def has_enough_data(e: RepEvidence, min_days: int) -> bool:
+    """Enough logged days, and some hunting or farming hours among them."""
+    return e.days_logged >= min_days and farming_of_sales(e.split) is not None
+
+
+def clear_farmer(e: RepEvidence) -> bool:
+    """Logs more farming than hunting and would rather nurture accounts: never a hunter."""
+    return e.split.farming > e.split.hunting and (e.preference or 0) >= 4
+
+
+def role_for(lean: Fraction) -> str:
+    """Account manager at ≥ ½, hunter at ≤ −½, else undecided."""
+    if lean >= PLACE_AT:
+        return ACCOUNT_MANAGER
+    if lean <= -PLACE_AT:
+        return HUNTER
+    return UNDECIDED
+
+
+def suggest(reps: Sequence[RepEvidence], min_days: int = MIN_DAYS) -> Plan:
+    """The split plan: each rep's role from time (3 × (farming share of sales time − ½)),
+    preference ((score − 3) / 2) and wins (−0.2 each, three at most) — account manager at a sum
+    of ½ or more, hunter at −½ or less, else either way; fewer than `min_days` logged days, or no
+    sales hours: cannot be placed yet. When nobody is a hunter, the most hunting-leaning rep whose
+    evidence (however little) does not point to accounts and who is not a clear farmer becomes
+    one; without such a rep the plan says to hire one (or that there is too little data)."""
+    unique = list({e.user_id: e for e in reversed(reps)}.values())[::-1]  # first of each id
+    placed: dict[str, Suggestion] = {}
+    for e in unique:
+        enough = has_enough_data(e, min_days)
+        lean = evidence_lean(e) if enough else None
+        role = role_for(lean) if lean is not None else UNDECIDED
+        placed[e.user_id] = Suggestion(
+            e.user_id, role, _why(e, role, enough, min_days), _reasons(e), lean, enough
+        )
+    gap: str | None = None
+    if unique and not any(s.role == HUNTER for s in placed.values()):
+        candidates = [
+            e
+            for e in unique
+            if _has_evidence(e) and evidence_lean(e) < PLACE_AT and not clear_farmer(e)
+        ]
+        if candidates:
+            pick = min(
+                candidates,
+                key=lambda e: (
+                    evidence_lean(e),
+                    ROLE_TIE.get(e.role, 3),
+                    -e.days_logged,
+                    e.user_id,
+                ),
+            )
+            old = placed[pick.user_id]
+            placed[pick.user_id] = Suggestion(
+                pick.user_id,
+                HUNTER,
+                _why(pick, HUNTER, old.enough_data, min_days, forced=True),
+                old.reasons,
+                old.lean,
+                old.enough_data,
+            )
+        else:
+            gap = "hire" if any(_has_evidence(e) for e in unique) else "no data"
+    order = sorted(
+        placed.values(),
+        key=lambda s: (
+            ROLE_RANK[s.role] if s.role != UNDECIDED else 3,
+            not s.enough_data,
+            _strength(s),
+            s.user_id,
+        ),
+    )
+    return Plan(tuple(order), min_days, gap)
+
+
+def _strength(s: Suggestion) -> Fraction:
+    """Most decided first: hunters by most negative lean, account managers by most positive."""
+    if s.lean is None:
+        return Fraction(0)
+    return s.lean if s.role == HUNTER else -abs(s.lean) if s.role == UNDECIDED else -s.lean
+
+
+def _has_evidence(e: RepEvidence) -> bool:
+    return farming_of_sales(e.split) is not None or e.preference is not None or e.won > 0
+
+
+def _signals(e: RepEvidence) -> tuple[list[str], list[str]]:
+    """Plain-words evidence pointing towards hunting, and towards account management."""
+    hunt: list[str] = []
+    farm: list[str] = []
+    f = farming_of_sales(e.split)
+    if f is not None and f < Fraction(1, 2):
+        hunt.append("spends most selling time on new business")
+    elif f is not None and f > Fraction(1, 2):
+        farm.append("spends most selling time on existing accounts")
+    if e.preference is not None and e.preference <= 2:
+        hunt.append("would rather hunt")
+    elif e.preference is not None and e.preference >= 4:
+        farm.append("would rather nurture accounts")
+    if e.won > 0:
+        hunt.append(f"won {count(e.won, 'account')}")
+    return hunt, farm
+
+
+def and_join(items: Sequence[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _why(e: RepEvidence, role: str, enough: bool, min_days: int, *, forced: bool = False) -> str:
+    """The deciding sentence for a suggestion."""
+    hunt, farm = _signals(e)
+    if forced:
+        head = (
+            "the team needs someone on new business and, of the reps who could take it, "
+            "they lean most that way"
+        )
+        return head + (f": {and_join(hunt)}" if hunt else "")
+    if not enough:
+        if e.days_logged < min_days:
+            return f"needs more days logged ({e.days_logged} of the {min_days} needed)"
+        return "no hunting or farming hours logged yet"
+    pro, con = (hunt, farm) if role == HUNTER else (farm, hunt)
+    if role != UNDECIDED:
+        return and_join(pro) + (f" (though {and_join(con)})" if con else "")
+    if hunt and farm:
+        return f"could go either way: {and_join(hunt)}, but {and_join(farm)}"
+    if hunt or farm:
+        return f"could go either way: {and_join(hunt or farm)}, but not by much"
+    return "could go either way: an even split and no stated preference"
+
+
+def _reasons(e: RepEvidence) -> tuple[str, ...]:
+    """The numbers behind a suggestion: shares, preference, wins, days logged."""
+    out: list[str] = []
+    pct = whole_percentages(e.split)
+    if pct is None:
+        out.append("no hours logged")
+    else:
+        out.append(f"hunting {pct['hunting']}%, farming {pct['farming']}% of logged time")
+    if e.preference is None:
+        out.append("no answer to the fit question")
+    else:
+        said = f"would rather: {FIT_LABELS[e.preference].lower()} ({e.preference}/5)"
+        if e.comment:
+            text = " ".join(e.comment.split())
+            said += f" — “{text if len(text) <= 120 else text[:119] + '…'}”"
+        out.append(said)
+    if e.won:
+        out.append(f"won {e.won} account{'s' * (e.won != 1)} during the study")
+    out.append(f"{e.days_logged} day{'s' * (e.days_logged != 1)} logged")
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- the plan in one sentence
+
+
+def people(user_ids: Sequence[str], limit: int = 8) -> str:
+    """`<@A>, <@B> and <@C>` (at most `limit` names, then `and N more`)."""
+    names = [f"<@{u}>" for u in user_ids[:limit]]
+    more = len(user_ids) - len(names)
+    if more > 0:
+        return ", ".join(names) + f" and {more} more"
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """`1 hunter`, `3 hunters`."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def plan_summary(plan: Plan) -> str:
+    """`3 hunters, 2 account managers; <@D> and <@S> could go either way.`"""
+    if not plan.suggestions:
+        return "Nobody is on the roster, so there is nothing to split yet."
+    hunters, ams = plan.of(HUNTER), plan.of(ACCOUNT_MANAGER)
+    parts = [f"{count(len(hunters), 'hunter')}, {count(len(ams), 'account manager')}"]
+    either, more = plan.either_way, plan.need_data
+    if either:
+        parts.append(f"{people([s.user_id for s in either])} could go either way")
+    if more:
+        parts.append(
+            f"{people([s.user_id for s in more])} {'need' if len(more) > 1 else 'needs'} more data"
+        )
+    text = "; ".join(parts) + "."
+    if plan.hunter_gap == "hire":
+        text += " Nobody on the team leans towards new business — plan to hire a hunter."
+    elif plan.hunter_gap == "no data":
+        text += " Too little data to name a hunter yet."
+    return text

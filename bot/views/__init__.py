@@ -1,1 +1,0 @@
-"""Pure Block Kit builders and parsers of submitted view state."""

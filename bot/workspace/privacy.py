@@ -1,0 +1,207 @@
+"""Feature: a person's data — `/rolesplit export @user` and `/rolesplit forget @user`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.services import Services
+from bot.slack.blocks import button, section
+from bot.slack.router import Command, Router, is_manager
+from storage import repo
+from storage.models import (
+    Account,
+    Category,
+    ChecklistItem,
+    DayLog,
+    FitAnswer,
+    Handoff,
+    ProcessedRequest,
+    Prompt,
+    Study,
+    TimeEntry,
+    Workspace,
+)
+
+FORGET_CONFIRM = "forget_confirm"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _row(obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {c.key: _plain(getattr(obj, c.key)) for c in obj.__table__.columns if c.key not in skip}
+
+
+def person_data(session: Session, workspace_id: int, user_id: str) -> dict[str, Any]:
+    """Everything rolesplit holds about one person in one workspace."""
+    member = repo.get_member(session, workspace_id, user_id)
+    data: dict[str, Any] = {"user_id": user_id, "member": _row(member) if member else None}
+    if member is not None:
+        days = session.scalars(
+            select(DayLog).where(DayLog.member_id == member.id).order_by(DayLog.work_date)
+        ).all()
+        entries = session.execute(
+            select(TimeEntry, Category.key)
+            .join(Category, Category.id == TimeEntry.category_id)
+            .where(TimeEntry.member_id == member.id)
+            .order_by(TimeEntry.work_date)
+        ).all()
+        data["days"] = [_row(d) for d in days]
+        data["time_entries"] = [{**_row(e), "category": key} for e, key in entries]
+        data["prompts"] = [
+            _row(p) for p in session.scalars(select(Prompt).where(Prompt.member_id == member.id))
+        ]
+        data["fit_answers"] = [
+            _row(f)
+            for f in session.scalars(select(FitAnswer).where(FitAnswer.member_id == member.id))
+        ]
+    accounts = session.scalars(
+        select(Account).where(
+            Account.workspace_id == workspace_id,
+            or_(
+                Account.sales_rep_id == user_id,
+                Account.account_manager_id == user_id,
+                Account.owner_id == user_id,
+            ),
+        )
+    )
+    data["accounts"] = [_row(a) for a in accounts]
+    ticks = session.scalars(
+        select(ChecklistItem)
+        .join(Handoff, Handoff.id == ChecklistItem.handoff_id)
+        .join(Account, Account.id == Handoff.account_id)
+        .where(Account.workspace_id == workspace_id, ChecklistItem.done_by == user_id)
+    )
+    data["checklist_ticks"] = [_row(t) for t in ticks]
+    return data
+
+
+def forget(session: Session, workspace_id: int, user_id: str) -> int:
+    """Erase one person: their roster entry and history; hand-offs keep the account."""
+    member = repo.get_member(session, workspace_id, user_id)
+    accounts = select(Account.id).where(Account.workspace_id == workspace_id)
+    for column in (Account.sales_rep_id, Account.account_manager_id, Account.owner_id):
+        session.execute(
+            update(Account)
+            .where(Account.workspace_id == workspace_id, column == user_id)
+            .values({column: None})
+        )
+    handoffs = select(Handoff.id).where(Handoff.account_id.in_(accounts))
+    session.execute(
+        update(ChecklistItem)
+        .where(ChecklistItem.handoff_id.in_(handoffs), ChecklistItem.done_by == user_id)
+        .values(done_by=None)
+    )
+    session.execute(  # a study this manager started keeps running, with no name on it
+        update(Study)
+        .where(Study.workspace_id == workspace_id, Study.started_by == user_id)
+        .values(started_by="")
+    )
+    # only this workspace's keys (`btn:<team>:<user>:…`): another workspace's stay
+    team_id = session.scalar(select(Workspace.team_id).where(Workspace.id == workspace_id))
+    session.execute(
+        delete(ProcessedRequest).where(ProcessedRequest.key.like(f"%:{team_id}:{user_id}:%"))
+    )
+    if member is None:
+        return 0
+    session.delete(member)  # cascades: day logs, entries, prompts, study messages, answers
+    return 1
+
+
+def handle_export(cmd: Command) -> None:
+    """Send the manager one person's data as a JSON file in their DM."""
+    if len(cmd.mentions) != 1:
+        cmd.ack(response_type="ephemeral", text="Mention one person: `/rolesplit export @sam`.")
+        return
+    user = cmd.mentions[0]
+    cmd.ack(response_type="ephemeral", text=f"Collecting <@{user}>'s data…")
+    with cmd.services.read() as s:
+        data = person_data(s, cmd.services.workspace_id(cmd.team_id), user)
+    channel = cmd.client.conversations_open(users=cmd.user_id)["channel"]["id"]
+    cmd.client.files_upload_v2(
+        channel=channel,
+        content=json.dumps(data, indent=2),
+        filename=f"rolesplit-export-{user}.json",
+        title=f"rolesplit data of {user}",
+        initial_comment=f"Everything rolesplit holds about <@{user}>.",
+    )
+
+
+def handle_forget(cmd: Command) -> None:
+    """Ask for a confirmation before erasing anything."""
+    if len(cmd.mentions) != 1:
+        cmd.ack(response_type="ephemeral", text="Mention one person: `/rolesplit forget @sam`.")
+        return
+    user = cmd.mentions[0]
+    cmd.ack(
+        response_type="ephemeral",
+        text=f"Erase <@{user}>'s data?",
+        blocks=[
+            section(
+                f"Erase everything rolesplit holds about <@{user}>: their roster entry, every "
+                "logged day and prompt. Hand-offs keep their accounts, with the person removed. "
+                "This cannot be undone — export first if you need a copy."
+            ),
+            {
+                "type": "actions",
+                "block_id": "forget",
+                "elements": [button(f"Erase {user}'s data", FORGET_CONFIRM, user, style="danger")],
+            },
+        ],
+    )
+
+
+def on_confirm(
+    ack: Ack, body: dict[str, Any], client: WebClient, services: Services, respond: Any
+) -> None:
+    """Erase after the confirmation; a second click finds nothing left to erase."""
+    ack()
+    team_id, manager = body["team"]["id"], body["user"]["id"]
+    user = body["actions"][0].get("value") or ""
+    ws_id = services.workspace_id(team_id)
+    with services.Session.begin() as s:
+        ws = repo.get_workspace(s, team_id)
+        assert ws is not None and ws.id == ws_id
+        if not is_manager(services, s, ws, manager, client):
+            respond(response_type="ephemeral", text="Only managers can erase data.")
+            return
+        erased = forget(s, ws_id, user)
+    respond(
+        replace_original=True,
+        text=(f"Erased <@{user}>'s data." if erased else f"Nothing left to erase for <@{user}>."),
+    )
+
+
+def register(app: App, services: Services, router: Router) -> None:
+    """`/rolesplit export` and `/rolesplit forget` (managers)."""
+    router.add(
+        "export",
+        handle_export,
+        "export @user — that person's data, as a file",
+        manager_only=True,
+        order=50,
+    )
+    router.add(
+        "forget",
+        handle_forget,
+        "forget @user — erase that person's data",
+        manager_only=True,
+        order=51,
+    )
+
+    @app.action(FORGET_CONFIRM)
+    def _confirm(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        on_confirm(ack, body, client, services, respond)

@@ -1,0 +1,202 @@
+"""Feature: the roster — add, remove, list — and keeping members' time zones current."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.services import Services
+from bot.slack.blocks import fmt_time
+from bot.slack.pool import acks_inline
+from bot.slack.router import COMMAND, Command, Router
+from storage import repo
+from storage.models import Member, Workspace
+
+log = logging.getLogger(__name__)
+
+ADD_USAGE = "add @user [@user …] as hunter|farmer|hybrid|manager"
+ADD_RE = re.compile(r"\bas\s+([a-z]+)\s*$", re.IGNORECASE)
+ROLE_TITLES = {
+    "manager": "Managers",
+    "hunter": "Hunters (new business)",
+    "farmer": "Farmers (account managers)",
+    "hybrid": "Full-desk (hunt and farm)",
+}
+
+
+def parse_add(args: str, mentions: list[str]) -> tuple[list[str], str] | str:
+    """(user ids, role) from `@a @b as role`, or the reason it cannot be read."""
+    match = ADD_RE.search(args)
+    if not mentions:
+        return "Mention at least one person, e.g. `/rolesplit add @dana @sam as hunter`."
+    if not match:
+        return "Say which role, e.g. `/rolesplit add @dana as farmer`."
+    role = match.group(1).lower()
+    if role not in repo.ROLES:
+        return f"`{role}` is not a role. Use hunter, farmer, hybrid or manager."
+    return mentions, role
+
+
+def refresh_user(
+    services: Services, client: WebClient, team_id: str, user_id: str
+) -> dict[str, Any] | None:
+    """users.info for a person being added (fresh, not cached: their zone may just have moved)."""
+    services.user_cache.drop((team_id, user_id))
+    return services.user_info(client, team_id, user_id)
+
+
+def handle_add(cmd: Command) -> None:
+    """`/rolesplit add @a @b as role`."""
+    parsed = parse_add(cmd.args, cmd.mentions)
+    if isinstance(parsed, str):
+        cmd.ack(response_type="ephemeral", text=f"{parsed}\nUsage: `/rolesplit {ADD_USAGE}`")
+        return
+    user_ids, role = parsed
+    cmd.ack()
+    services, now = cmd.services, cmd.services.now()
+    infos: dict[str, dict[str, Any]] = {}
+    problems: list[str] = []
+    for uid in user_ids:
+        try:
+            info = refresh_user(services, cmd.client, cmd.team_id, uid)
+        except SlackApiError as err:
+            problems.append(f"<@{uid}>: Slack said `{err.response.get('error')}`")
+            continue
+        if info is None or info.get("deleted"):
+            problems.append(f"<@{uid}> is not an active member of this workspace")
+        elif info.get("is_bot") or uid == "USLACKBOT":
+            problems.append(f"<@{uid}> is a bot")
+        else:
+            infos[uid] = info
+    added: list[str] = []
+    changed: list[str] = []
+    with services.Session.begin() as session:
+        ws = repo.ensure_workspace(session, cmd.team_id)
+        for uid, info in infos.items():
+            _, new = repo.upsert_member(
+                session,
+                ws.id,
+                uid,
+                role,
+                tz=info.get("tz") or "UTC",
+                display_name=info.get("real_name") or info.get("name"),
+                now=now,
+            )
+            (added if new else changed).append(uid)
+    lines = []
+    if added:
+        lines.append(f"Added {_people(added)} as *{role}*.")
+    if changed:
+        lines.append(f"{_people(changed)} now {'is' if len(changed) == 1 else 'are'} *{role}*.")
+    if problems:
+        lines.append("Not added: " + "; ".join(problems) + ".")
+    if role != "manager" and (added or changed):
+        lines.append("They'll get the evening prompt at their local time on work days.")
+    cmd.respond(response_type="ephemeral", text="\n".join(lines), replace_original=False)
+
+
+def handle_remove(cmd: Command) -> None:
+    """`/rolesplit remove @a` — takes people off the roster; their history stays."""
+    if not cmd.mentions:
+        cmd.ack(
+            response_type="ephemeral", text="Mention who to remove, e.g. `/rolesplit remove @sam`."
+        )
+        return
+    with cmd.services.Session.begin() as session:
+        ws = repo.ensure_workspace(session, cmd.team_id)
+        found = repo.members_by_user_ids(session, ws.id, cmd.mentions)
+        removed = [uid for uid, m in found.items() if m.active]
+        for uid in removed:
+            repo.deactivate_member(session, found[uid], f"removed by {cmd.user_id}")
+    missing = [u for u in cmd.mentions if u not in removed]
+    lines = [f"Removed {_people(removed)}; their logged hours stay in reports."] if removed else []
+    if missing:
+        lines.append(
+            f"{_people(missing)} {'was' if len(missing) == 1 else 'were'} not on the roster."
+        )
+    cmd.ack(response_type="ephemeral", text="\n".join(lines))
+
+
+def roster_text(
+    members: Sequence[Member | repo.RosterLine], default_prompt: str, default_days: str
+) -> str:
+    """The roster grouped by role, with each member's time zone and prompt time."""
+    if not members:
+        return (
+            "The roster is empty. Add people with "
+            "`/rolesplit add @dana @sam as hunter` (or farmer, hybrid, manager)."
+        )
+    lines = [f"*Roster* — {len(members)} {'person' if len(members) == 1 else 'people'}"]
+    for role, title in ROLE_TITLES.items():
+        group = [m for m in members if m.role == role]
+        if not group:
+            continue
+        lines.append(f"\n*{title}* ({len(group)})")
+        for m in group:
+            bits = [m.tz]
+            if role != "manager":
+                bits.append(f"prompt {m.prompt_time or default_prompt}")
+                if m.work_days and m.work_days != default_days:
+                    bits.append(m.work_days)
+                if m.paused_until:
+                    bits.append(f"paused until {m.paused_until.isoformat()}")
+            lines.append(f"• <@{m.user_id}> — " + " · ".join(bits))
+    return "\n".join(lines)
+
+
+def handle_roster(cmd: Command) -> None:
+    """`/rolesplit roster`."""
+    ws_id = cmd.services.workspace_id(cmd.team_id)
+    with cmd.services.read() as session:
+        ws = session.get(Workspace, ws_id)
+        assert ws is not None
+        cfg = cmd.services.config(ws)
+        members = repo.roster_lines(session, ws.id)
+        text = roster_text(
+            members,
+            fmt_time(cfg.prompt_time),
+            ",".join(("mon", "tue", "wed", "thu", "fri", "sat", "sun")[d] for d in cfg.work_days),
+        )
+    cmd.ack(response_type="ephemeral", text=text)
+
+
+def _people(user_ids: list[str]) -> str:
+    mentions = [f"<@{u}>" for u in user_ids]
+    return mentions[0] if len(mentions) == 1 else ", ".join(mentions[:-1]) + " and " + mentions[-1]
+
+
+def register(app: App, services: Services, router: Router) -> None:
+    """Roster subcommands and the time-zone refresh on `user_change`."""
+    router.add("add", handle_add, ADD_USAGE, manager_only=True, order=10)
+    router.add("remove", handle_remove, "remove @user [@user …]", manager_only=True, order=11)
+    router.add(
+        "roster",
+        handle_roster,
+        "roster — who is on it, their zones and prompt times",
+        manager_only=True,
+        order=12,
+    )
+    # answered entirely in the ack: no need to wait for Bolt's poll
+    acks_inline(app, commands=[f"{COMMAND} roster", f"{COMMAND} remove"])
+
+    @app.event("user_change")
+    def on_user_change(event: dict[str, Any], context: dict[str, Any]) -> None:
+        user = event.get("user") or {}
+        team_id = context.get("team_id") or user.get("team_id") or ""
+        services.user_cache.drop((team_id, user.get("id")))
+        tz = user.get("tz")
+        if not tz or not user.get("id"):
+            return
+        with services.Session.begin() as session:
+            ws = repo.get_workspace(session, team_id)
+            member = repo.get_member(session, ws.id, user["id"]) if ws else None
+            if member is not None and member.tz != tz:
+                log.info("time zone of %s changed from %s to %s", member.user_id, member.tz, tz)
+                member.tz = tz
+                member.tz_checked_at = services.now()
