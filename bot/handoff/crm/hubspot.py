@@ -41,7 +41,7 @@ from bot.handoff.crm.values import (
 
 CRM = "hubspot"
 MAX_BODY = 256 * 1024
-MAX_EVENTS = 1000  # HubSpot batches up to 100 events per request
+MAX_EVENTS = 500  # HubSpot batches up to 100 events per request; 500 fit in MAX_BODY
 MAX_AGE_MS = 5 * 60 * 1000
 DEFAULT_WON_STAGES = frozenset({"closedwon"})
 DEAL_OBJECT_TYPE = "0-3"  # objectTypeId of deals in `object.*` events
