@@ -29,11 +29,16 @@ def at(hour: int, minute: int = 0, day: int = 24) -> datetime:
 KEYS = [key for key, *_ in DEFAULT_CATEGORIES]
 
 
+def number_value(value: str | None) -> dict[str, Any]:
+    """State of a number_input (Slack sends the typed number as a string, None when empty)."""
+    return {"type": "number_input", "value": value}
+
+
 def modal_values(day: str, **fields: str) -> dict[str, Any]:
     """state.values as Slack sends them: every input block, empty ones with value None."""
     values: dict[str, Any] = {v.DATE_BLOCK: {v.DATE_ACTION: datepicker_value(day)}}
     for key in KEYS:
-        values[v.CATEGORY_BLOCK.format(key)] = {v.HOURS_ACTION: input_value(fields.get(key))}
+        values[v.CATEGORY_BLOCK.format(key)] = {v.HOURS_ACTION: number_value(fields.get(key))}
     values[v.NOTE_BLOCK] = {v.NOTE_ACTION: input_value(None)}
     return values
 
@@ -76,14 +81,18 @@ def test_log_hours_button_opens_prefilled_modal_and_saving_confirms(running: Run
     view = running.fake.wait_for("views.open")[0].json("view")
     inputs = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
     assert inputs["cat_prospecting"]["label"]["text"] == "Prospecting (calls, research, outreach)"
-    assert inputs["cat_prospecting"]["element"]["initial_value"] == "3"
-    assert inputs["cat_prospecting"]["element"]["placeholder"]["text"] == "0"
+    hours_el = inputs["cat_prospecting"]["element"]
+    assert hours_el["type"] == "number_input" and hours_el["is_decimal_allowed"] is True
+    assert (hours_el["min_value"], hours_el["max_value"]) == ("0", "24")
+    assert hours_el["initial_value"] == "3"
+    assert hours_el["placeholder"]["text"] == "0"
+    assert inputs[v.NOTE_BLOCK]["label"]["text"] == "Note" and inputs[v.NOTE_BLOCK]["optional"]
     assert inputs[v.DATE_BLOCK]["element"]["initial_date"] == "2026-11-24"
     assert len(inputs) == 8  # date, six categories, note
     resp = running.slack.view_submission(
         v.MODAL_CALLBACK,
         modal_values(
-            "2026-11-24", prospecting="2", sales_meetings="1:30", account_service="4", admin="0.5"
+            "2026-11-24", prospecting="2", sales_meetings="1.5", account_service="4", admin="0.5"
         ),
         user_id="U1",
         private_metadata=view["private_metadata"],
@@ -187,8 +196,8 @@ def test_changing_the_date_reloads_that_days_hours(running: Running) -> None:
         v.MODAL_CALLBACK,
         {
             v.DATE_BLOCK: {v.DATE_ACTION: datepicker_value("2026-11-23")},
-            "cat_account_growth.2026-11-23": {v.HOURS_ACTION: input_value("3")},
-            "cat_admin.2026-11-23": {v.HOURS_ACTION: input_value("")},
+            "cat_account_growth.2026-11-23": {v.HOURS_ACTION: number_value("3")},
+            "cat_admin.2026-11-23": {v.HOURS_ACTION: number_value(None)},
         },
         user_id="U1",
         view_id=opened["id"],
@@ -265,7 +274,8 @@ def test_unreadable_and_partly_readable_replies_store_nothing(running: Running) 
     assert "saved nothing" in first.text and "prospecting 2, meetings 1.5" in first.text
     running.slack.message_im("prospecting 2, golf 3", user_id="U1")
     second = running.fake.wait_for("chat.postMessage", 2)[-1]
-    assert "“golf 3” (which category?)" in second.text and "saved nothing" in second.text
+    assert "I don't know “golf” — the categories are prospecting, meetings" in second.text
+    assert "saved nothing" in second.text
     running.slack.message_im("prospecting 20, admin 5", user_id="U1")
     third = running.fake.wait_for("chat.postMessage", 3)[-1]
     assert "adds up to 25 h" in third.text
@@ -318,7 +328,7 @@ def test_a_day_the_database_could_not_save_is_handed_back_to_log_again(
         raise OperationalError("UPDATE day_log", {}, Exception("database is locked"))
 
     monkeypatch.setattr(tl_repo, "save_day", down)
-    values = modal_values("2026-11-24", prospecting="2", account_service="4:30")
+    values = modal_values("2026-11-24", prospecting="2", account_service="4.5")
     values[v.NOTE_BLOCK] = {v.NOTE_ACTION: input_value("big renewal call")}
     assert running.slack.view_submission(v.MODAL_CALLBACK, values, user_id="U1").status == 200
     (told,) = running.fake.wait_for("chat.postMessage")

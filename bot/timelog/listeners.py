@@ -420,7 +420,7 @@ def on_message(
     reading = read_words(text, w.categories, w.today)
     problem = w.problem
     if problem is None and (reading.unreadable or not (reading.hours or reading.day_off)):
-        problem = views.words_help(reading.unreadable)
+        problem = views.words_help(reading.unreadable, reading.choices)
     if problem is None and not reading.day_off and reading.total == 0:
         problem = views.no_hours()
     if problem is None and reading.total > MAX_DAY:
