@@ -329,6 +329,7 @@ def test_capacity_is_the_same_for_any_part_with_the_same_daily_rates(
         reps.append(RepInput(f"U{i}", None, "hybrid", first, WEEKDAYS, logged))
     a, b = first + timedelta(days=min(cut)), first + timedelta(days=max(cut))
     assume(all(any(a <= d <= b for d in r.hours) for r in reps))  # each rep logged in the part
-    whole = compute(reps, first, first + timedelta(days=27), AFTER, 5)
-    part = compute(reps, a, b, AFTER, 5)
+    today = first + timedelta(days=40)  # after the four weeks
+    whole = compute(reps, first, first + timedelta(days=27), today, 5)
+    part = compute(reps, a, b, today, 5)
     assert part.team.capacity == whole.team.capacity == sum(D(x) / 4 * 5 / 40 for x in rates)
