@@ -184,6 +184,8 @@ def _interval_reason(
         )
     head = "That range still includes 50%"
     more: MoreDays = more_days_for_interval(share, interval, logged_days, reps)
+    if more.days is not None and more.days < 1:  # only the outward rounding touches 50%
+        more = MoreDays(1, False)
     if more.days is None:
         return Reason(
             INTERVAL, f"{head}, and the team sits right at the line: it may stay that way.", None
