@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.demo.api_base import Answer, ApiBase, decode, error
 from bot.demo.model import Channel, Message
+from bot.demo.state import with_ids
 
 CHANNEL_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
 
@@ -116,7 +117,7 @@ class ChatMethods(ApiBase):
             return error("invalid_blocks")
         if not blocks and not a.get("text") and not a.get("attachments"):
             return error("no_text")
-        return channel, blocks
+        return channel, with_ids(blocks)
 
     def m_chat_postMessage(self, a: dict[str, Any]) -> Answer:
         """chat.postMessage (a user id posts into the app's DM with that person)."""
@@ -173,7 +174,7 @@ class ChatMethods(ApiBase):
             if a.get("text") is not None:
                 msg.text = str(a["text"])
             if blocks is not None:
-                msg.blocks = list(blocks)
+                msg.blocks = with_ids(list(blocks))
         self.ws.touch()
         return {"ok": True, "channel": channel.id, "ts": msg.ts, "text": msg.text}
 
@@ -203,7 +204,7 @@ class ChatMethods(ApiBase):
         if body.get("delete_original") and original is not None:
             self.ws.remove(original)
             return {"ok": True}
-        text, blocks = str(body.get("text") or ""), list(body.get("blocks") or [])
+        text, blocks = str(body.get("text") or ""), with_ids(list(body.get("blocks") or []))
         if body.get("replace_original") and original is not None:
             with self.ws.lock:
                 original.text, original.blocks = text, blocks

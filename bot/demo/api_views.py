@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.demo.api_base import Answer, ApiBase, decode, error
 from bot.demo.model import Message, StoredFile, View
+from bot.demo.state import find, with_ids
 from bot.demo.workspace import PendingUpload, Trigger
 
 
@@ -31,6 +32,7 @@ class ViewMethods(ApiBase):
         self, user: str, spec: dict[str, Any], root: str | None, prev: str | None
     ) -> View:
         vid = self.ws.next_id("V")
+        spec = {**spec, "blocks": with_ids(list(spec.get("blocks") or []))}
         view = View(vid, user, str(spec["type"]), spec, self.ws.next_id("h"), root or vid, prev)
         self.ws.views[vid] = view
         return view
@@ -100,6 +102,14 @@ class ViewMethods(ApiBase):
                 return error("not_found")
             if a.get("hash") and a["hash"] != view.hash:
                 return error("hash_conflict")
+            blocks = with_ids(list(spec.get("blocks") or []))
+            spec = {**spec, "blocks": blocks}
+            # like Slack, what was typed stays in blocks whose ids did not change
+            kept = {
+                bid: {aid: v for aid, v in acts.items() if find(blocks, bid, aid)}
+                for bid, acts in view.state.items()
+            }
+            view.state = {bid: acts for bid, acts in kept.items() if acts}
             view.spec, view.hash, view.errors, view.rev = spec, self.ws.next_id("h"), {}, 0
             view.type = str(spec["type"])
         self.ws.touch()

@@ -18,10 +18,12 @@ class DemoClock:
         with self._lock:
             return self._now
 
-    def set(self, now: datetime) -> datetime:
-        """Move to an instant (never backwards: what was sent stays in the past)."""
+    def set(self, now: datetime, *, rewind: bool = False) -> datetime:
+        """Move to an instant; never backwards (what was sent stays in the past) unless asked
+        to rewind, which only the seeding does, before anything is sent."""
         with self._lock:
-            self._now = max(self._now, now.astimezone(UTC))
+            now = now.astimezone(UTC)
+            self._now = now if rewind else max(self._now, now)
             return self._now
 
 
