@@ -115,6 +115,25 @@ def work_days(first: date, last: date) -> list[date]:
     ]
 
 
+def day_hours(rng: random.Random, farming: float) -> dict[str, Decimal]:
+    """About eight hours in quarter hours: farming at the given share, a little admin, the
+    rest hunting."""
+    total = _q(rng.uniform(7.0, 9.5))
+    farming = max(0.0, min(0.95, farming + rng.gauss(0, 0.05)))
+    other = rng.uniform(0.06, 0.12)
+    return _split(
+        total,
+        (
+            ("account_service", farming * 0.62),
+            ("account_growth", farming * 0.38),
+            ("admin", other),
+            ("prospecting", (1 - farming - other) * 0.5),
+            ("sales_meetings", (1 - farming - other) * 0.3),
+            ("sales_other", 1.0),
+        ),
+    )
+
+
 def history(first_monday: date, last_day: date, seed: int = 7) -> list[Day]:
     """Every rep's days from a Monday to a last day: about 8 h each, the farming share moving
     from its first-week to its last-week value, a few days missed and one day off."""
@@ -129,19 +148,28 @@ def history(first_monday: date, last_day: date, seed: int = 7) -> list[Day]:
             if i in DAYS_OFF.get(user_id, ()):
                 out.append(Day(user_id, day, {}, day_off=True))
                 continue
-            total = _q(rng.uniform(7.0, 9.5))
-            farming = max(0.0, min(0.95, start + (end - start) * i / span + rng.gauss(0, 0.05)))
-            other = rng.uniform(0.06, 0.12)
-            hours = _split(
-                total,
-                (
-                    ("account_service", farming * 0.62),
-                    ("account_growth", farming * 0.38),
-                    ("admin", other),
-                    ("prospecting", (1 - farming - other) * 0.5),
-                    ("sales_meetings", (1 - farming - other) * 0.3),
-                    ("sales_other", 1.0),
-                ),
-            )
+            hours = day_hours(rng, start + (end - start) * i / span)
             out.append(Day(user_id, day, hours, NOTES.get((user_id, i))))
     return out
+
+
+WORDS = {
+    "prospecting": "prospecting",
+    "sales_meetings": "meetings",
+    "sales_other": "proposals",
+    "account_service": "accounts",
+    "account_growth": "growth",
+    "admin": "admin",
+}
+
+
+def in_words(hours: dict[str, Decimal]) -> str:
+    """A day as a rep types it in the DM: `prospecting 3, meetings 1.5, accounts 2.5`."""
+    return ", ".join(f"{WORDS[k]} {format(v.normalize(), 'f')}" for k, v in hours.items() if v)
+
+
+def evening_reply(user_id: str, rng: random.Random) -> str | None:
+    """What a colleague replies to the evening prompt (None: no answer tonight)."""
+    if user_id not in FARMING or rng.random() < 0.08:
+        return None
+    return in_words(day_hours(rng, FARMING[user_id][1]))

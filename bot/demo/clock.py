@@ -46,6 +46,22 @@ def local_instant(day: date, at: time, tz: str) -> datetime:
     return datetime.combine(day, at, ZoneInfo(tz)).astimezone(UTC)
 
 
+def passes(
+    now: datetime, target: datetime, every: timedelta = timedelta(hours=1)
+) -> list[datetime]:
+    """The scheduler passes between two instants, as the embedded scheduler would have run
+    them: every hour at half past (the prompt and rollup times of the sample agency's zones
+    fall on it, or within its window), then the target itself."""
+    start = now.astimezone(UTC).replace(minute=30, second=0, microsecond=0)
+    if start <= now:
+        start += timedelta(hours=1)
+    out = []
+    while start < target:
+        out.append(start)
+        start += timedelta(hours=1)
+    return [*out, target]
+
+
 WORK_DAYS = (0, 1, 2, 3, 4)
 MONDAY = (0,)
 

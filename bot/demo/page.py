@@ -93,6 +93,8 @@ def topbar_html(ws: Workspace, viewer: str, roles: dict[str, str], workspace_tz:
         f'<b>{mine:%a %-d %b, %H:%M}</b> <span class="muted">{esc(me.tz)}</span>'
         f'<span class="muted"> · office {office:%H:%M}</span></div>'
         f'<div class="clock-buttons">{buttons}</div>'
+        '<button class="clock-btn hood-btn" data-hood="1" title="What the app and Slack '
+        'said to each other">Under the hood</button>'
         f'<label class="you-are">You are <select id="you-are" data-testid="you-are">{people}'
         f"</select></label>"
     )
@@ -163,9 +165,10 @@ def main_html(ws: Workspace, where: Where, ctx: Ctx, tz: str) -> str:
         head = f'<div class="conv-head"><b>◆ rolesplit</b><div class="tabs">{tabs}</div></div>'
     else:
         icon = "🔒" if channel.kind == "private" else "#"
+        people = len([m for m in channel.members if m != ws.bot.id])
         head = (
             f'<div class="conv-head"><b>{icon} {esc(channel.name)}</b>'
-            f'<span class="muted">{len([m for m in channel.members if m != ws.bot.id])} members'
+            f'<span class="muted">{people} member{"s" if people != 1 else ""}'
             f"{' · ' + esc(channel.topic) if channel.topic else ''}</span></div>"
         )
     if channel.kind == "im" and where.tab == "home":

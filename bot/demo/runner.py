@@ -19,7 +19,7 @@ from waitress import wasyncore
 
 from bot.config import Settings, load_settings
 from bot.demo import agency, model
-from bot.demo.clock import DemoClock, jump, local_instant
+from bot.demo.clock import DemoClock, jump, local_instant, passes
 from bot.demo.driver import Driver
 from bot.demo.transport import Outcome
 from bot.demo.web import Site
@@ -156,14 +156,22 @@ class Demo:
 
     # ------------------------------------------------------------------ the clock
     def move_clock(self, to: str, viewer: str) -> dict[str, int]:
-        """Move the clock as a button says and run the app's scheduler pass at that instant."""
+        """Move the clock as a button says: the scheduler passes of the time in between run
+        (hourly), and the colleagues of the person using the page answer their evening
+        prompts in plain words, as people do."""
+        from bot.demo.colleagues import answer_prompts
         from bot.jobs import tick
 
-        assert self.services is not None
         with self._tick_lock:
             user = self.ws.users[viewer]
             target = jump(self.clock(), to, user.tz, agency.WORKSPACE_TZ)
-            return self.tick_at(target, tick)
+            total: dict[str, int] = {}
+            for when in passes(self.clock(), target):
+                mark = self.ws.next_ts()
+                for job, n in self.tick_at(when, tick).items():
+                    total[job] = total.get(job, 0) + max(0, n)
+                answer_prompts(self, mark, viewer)
+            return total
 
     def tick_at(self, when: datetime, tick: Any = None) -> dict[str, int]:
         """Set the clock and run one scheduler pass."""
@@ -172,7 +180,7 @@ class Demo:
         assert self.services is not None
         now = self.clock.set(when)
         started = time.perf_counter()
-        done: dict[str, int] = tick(self.services, now)
+        done: dict[str, int] = tick(self.services, now)  # its Slack calls are done when it returns
         self.note(f"scheduler pass: {_summary(done)}")
         log.info("tick %s in %.1fs: %s", now, time.perf_counter() - started, done)
         self.ws.touch()

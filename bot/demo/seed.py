@@ -56,7 +56,9 @@ def say(demo: Demo, user: str, channel: str, text: str, expect: str) -> Message:
     out = demo.driver.type_text(user, channel, text)
     if not out.ok:
         raise SeedError(f"{text!r}: {out.note}")
-    return wait_for(demo, user, channel, mark, expect)
+    found = wait_for(demo, user, channel, mark, expect)
+    demo.site.settle()  # what the app does after its answer happens at this moment too
+    return found
 
 
 def click(demo: Demo, user: str, msg: Message, action_prefix: str, value_part: str = "") -> None:
@@ -73,6 +75,7 @@ def click(demo: Demo, user: str, msg: Message, action_prefix: str, value_part: s
                 )
                 if not out.ok:
                     raise SeedError(f"click {aid}: {out.note}")
+                demo.site.settle()
                 return
     raise SeedError(f"no {action_prefix!r} button with {value_part!r} in the message")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterable
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -19,6 +21,7 @@ Wsgi = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 MAX_BODY = 8 * 1024 * 1024
 STATIC = {"demo.js": "text/javascript", "demo.css": "text/css", "index.html": "text/html"}
 PLAIN_FILES = ("text/csv", "application/json", "text/plain")
+TRAFFIC = ("/api/", "/slack/", "/upload/", "/respond/", "/webhooks/")
 
 
 def _send(
@@ -69,9 +72,36 @@ class Site:
     def __init__(self, demo: Demo) -> None:
         self.demo = demo
         self.app: Wsgi | None = None  # the rolesplit app, attached once built
+        self.inflight = 0  # requests between Slack and the app right now
+        self.last = time.monotonic()
+        self._lock = threading.Lock()
+
+    def settle(self, quiet: float = 0.25, timeout: float = 30.0) -> bool:
+        """Wait (bounded) until Slack and the app have been quiet for a moment."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                idle = self.inflight == 0 and time.monotonic() - self.last >= quiet
+            if idle:
+                return True
+            time.sleep(0.05)
+        return False
 
     def __call__(self, environ: dict[str, Any], start: StartResponse) -> Iterable[bytes]:
-        path, method = environ.get("PATH_INFO", "/"), environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO", "/")
+        if not path.startswith(TRAFFIC):
+            return self._route(environ, start, path)
+        with self._lock:
+            self.inflight += 1
+        try:
+            return self._route(environ, start, path)
+        finally:
+            with self._lock:
+                self.inflight -= 1
+                self.last = time.monotonic()
+
+    def _route(self, environ: dict[str, Any], start: StartResponse, path: str) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
         try:
             if path.startswith("/api/"):
                 return self._api(environ, start, path[5:])

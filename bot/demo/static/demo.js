@@ -147,13 +147,13 @@ document.addEventListener("click", (ev) => {
     else fill(t.dataset.fill);
   } else if (t.dataset.submit) {
     const modal = t.closest("[data-view-id]");
-    act({ kind: "submit", view_id: modal.dataset.viewId, form: formOf(modal) }).then((d) => {
-      if (d && d.errors && Object.keys(d.errors).length) S.modalKey = "";
-    });
+    act({ kind: "submit", view_id: modal.dataset.viewId, form: formOf(modal) });
   } else if (t.dataset.dismiss) {
     act({ kind: "close", view_id: t.closest("[data-view-id]").dataset.viewId });
   } else if (t.dataset.status) {
     act({ kind: "status" });
+  } else if (t.dataset.hood) {
+    $("hood").hidden = !$("hood").hidden;
   } else if (t.dataset.crm) {
     act({ kind: "crm" });
   } else if (t.classList.contains("bk-el")) {
