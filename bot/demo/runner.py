@@ -128,6 +128,8 @@ class Demo:
     def stop(self) -> None:
         """Save the workspace, stop accepting, let requests and post-ack work finish, close."""
         self.save()
+        self.ws.closing = True
+        self.ws.touch()
         self.server.accepting = False
         self.server.trigger.pull_trigger(self._close_listener)
         app = getattr(self.site.app, "app", None)

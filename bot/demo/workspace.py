@@ -62,6 +62,7 @@ class Workspace:
         self.lock = threading.RLock()
         self._changed = threading.Condition(self.lock)
         self.version = 0
+        self.closing = False  # set on shutdown: long polls answer at once
         self.counter = 0
         self.users: dict[str, User] = {bot.id: bot}
         self.channels: dict[str, Channel] = {}
@@ -86,7 +87,7 @@ class Workspace:
         """Block (bounded) until the version moves past `seen`; the current version."""
         deadline = time.monotonic() + timeout
         with self._changed:
-            while self.version <= seen:
+            while self.version <= seen and not self.closing:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break

@@ -40,6 +40,13 @@ async function render() {
   $("thread").innerHTML = d.thread_html;
   const ts = $("thread").querySelector(".thread-scroll");
   if (ts) ts.scrollTop = ts.scrollHeight;
+  // images arrive after the layout: keep the bottom in view as they load
+  [[ts, true], [s2, atBottom || switched]].forEach(([box, stick]) => {
+    if (!box || !stick) return;
+    box.querySelectorAll("img").forEach((img) => {
+      if (!img.complete) img.addEventListener("load", () => { box.scrollTop = box.scrollHeight; });
+    });
+  });
   $("activity").innerHTML = d.activity;
   if (d.modal_key !== S.modalKey) {
     S.modalKey = d.modal_key;
