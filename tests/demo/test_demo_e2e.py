@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.demo import agency
 from bot.demo.model import Message
 from bot.demo.runner import Demo
+from bot.demo.seed import wait_for
 from bot.demo.state import elements_in
 from tests.demo.conftest import START
 
@@ -63,18 +64,17 @@ def test_evening_prompt_form_report_and_rollup(demo: Demo, tmp_path: Path) -> No
     bad = demo.driver.submit(SAM, view.id, {fields[0]: {"hours": "30"}})
     assert not bad.ok and "24" in bad.errors[fields[0]]
     assert demo.render({"as": SAM})["modal"].count("bk-error") == 1
+    mark = demo.ws.next_ts()
     good = demo.driver.submit(
         SAM, view.id, {fields[0]: {"hours": "4"}, fields[3]: {"hours": "3.5"}}
     )
     assert good.ok and demo.ws.top_modal(SAM) is None
-    demo.site.settle()
-    texts = [m.text for m in demo.ws.history("D0SAM", SAM)]
-    assert any(t.startswith("✅ Logged Wed 4 Mar: 7.5 h") for t in texts), texts[-3:]
+    assert wait_for(demo, SAM, "D0SAM", mark, "✅ Logged Wed 4 Mar: 7.5 h").user == agency.BOT.id
 
+    mark = demo.ws.next_ts()
     assert demo.driver.type_text(MAYA, "D0MAYA", "/rolesplit report").ok
-    demo.site.settle()
-    report = demo.ws.history("D0MAYA", MAYA)[-1]
-    assert report.only_for == MAYA and "Verdict" in str(report.blocks)
+    report = wait_for(demo, MAYA, "D0MAYA", mark, "Verdict")
+    assert report.only_for == MAYA and "Capacity" in str(report.blocks)
 
     before = len(demo.ws.history(agency.ROLLUP_CHANNEL, MAYA))
     assert demo.move_clock("mon09:00", MAYA)["rollups"] == 1
