@@ -1,4 +1,4 @@
-"""Command line: rolesplit run | tick | db upgrade | report."""
+"""Command line: rolesplit run | tick | db upgrade | report | demo."""
 
 from __future__ import annotations
 
@@ -168,6 +168,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         services.dispose()
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The whole product against a local simulated Slack workspace, as a web page."""
+    from pathlib import Path
+
+    from bot.demo.serve import serve
+
+    return serve(Path(args.db), port=args.port, fresh=args.fresh)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(prog="rolesplit", description=__doc__)
@@ -203,6 +212,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--study", action="store_true", help="the latest time study's result and split plan"
     )
     report.set_defaults(func=cmd_report)
+    demo = sub.add_parser(
+        "demo", help="the whole product without a Slack workspace, as a page on 127.0.0.1"
+    )
+    demo.add_argument("--port", type=int, default=3000, help="port (default 3000)")
+    demo.add_argument(
+        "--db", default="rolesplit-demo.db", help="its SQLite file (default rolesplit-demo.db)"
+    )
+    demo.add_argument("--fresh", action="store_true", help="start over with a new sample agency")
+    demo.set_defaults(func=cmd_demo)
     return parser
 
 
