@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.demo.runner import Demo
-
-# Wednesday 4 March 2026, 16:45 in the office (New York)
-START = datetime(2026, 3, 4, 21, 45, tzinfo=UTC)
+from tests.support.constants import DEMO_START as START
 
 
 @pytest.fixture

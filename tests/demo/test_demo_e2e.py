@@ -11,7 +11,7 @@ from bot.demo.model import Message
 from bot.demo.runner import Demo
 from bot.demo.seed import wait_for
 from bot.demo.state import elements_in
-from tests.demo.conftest import START
+from tests.support.constants import DEMO_START as START
 
 SAM, MAYA = "U0SAM", "U0MAYA"
 

@@ -12,23 +12,12 @@ import pytest
 from bot import jobs
 from bot.timelog import views as v
 from storage.models import Prompt
-from tests.conftest import Running
-from tests.daylog_helpers import add_reps, dms, hours, member, prompts
-from tests.fakes import datepicker_value, input_value
+from tests.support.app import Running
+from tests.support.clock import at
+from tests.support.constants import TUE
+from tests.support.daylog import add_reps, dms, hours, member, modal_values, prompts
 
 D = Decimal
-TUE = date(2026, 11, 24)
-
-
-def at(hour: int, minute: int = 0, day: int = 24) -> datetime:
-    return datetime(2026, 11, day, hour, minute, tzinfo=UTC)
-
-
-def modal_values(day: str, **fields: str) -> dict:
-    values = {v.DATE_BLOCK: {v.DATE_ACTION: datepicker_value(day)}}
-    for key, value in fields.items():
-        values[v.CATEGORY_BLOCK.format(key)] = {v.HOURS_ACTION: input_value(value)}
-    return values
 
 
 def test_prompt_goes_out_at_each_members_local_time_once(running: Running) -> None:

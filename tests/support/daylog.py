@@ -1,17 +1,21 @@
-"""Helpers for the time-log tests: roster seeding, reading the day log back."""
+"""Day-log seeding and reading back: the roster, logged days, prompts, DMs, the Log hours form."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
+from bot.timelog import views as v
 from storage import repo
 from storage.models import Category, DayLog, Member, Prompt, TimeEntry
-from tests.conftest import TEAM_ID, Running
+from storage.repo import DEFAULT_CATEGORIES
+from tests.fakes import datepicker_value, input_value
+from tests.support.app import Running
+from tests.support.constants import TEAM_ID
 
 
 def add_reps(run: Running, *people: tuple[str, str], role: str = "hybrid", **fields: Any) -> None:
@@ -99,3 +103,26 @@ def write_days(
                         hours=Decimal(value),
                     )
                 )
+
+
+def log_days(
+    run: Running, user_id: str, first: date, days: int, *, team_id: str = TEAM_ID, **hours: str
+) -> None:
+    """Write `days` logged days of the same hours per category key for a member."""
+    write_days(run, team_id, user_id, (first + timedelta(days=i) for i in range(days)), **hours)
+
+
+def number_value(value: str | None) -> dict[str, Any]:
+    """State of a number_input (Slack sends the typed number as a string, None when empty)."""
+    return {"type": "number_input", "value": value}
+
+
+def modal_values(day: str | date, **hours: str) -> dict[str, Any]:
+    """state.values of the Log hours modal as Slack sends it: every input block, empty ones
+    with value None."""
+    picked = day.isoformat() if isinstance(day, date) else day
+    values: dict[str, Any] = {v.DATE_BLOCK: {v.DATE_ACTION: datepicker_value(picked)}}
+    for key, *_ in DEFAULT_CATEGORIES:
+        values[v.CATEGORY_BLOCK.format(key)] = {v.HOURS_ACTION: number_value(hours.get(key))}
+    values[v.NOTE_BLOCK] = {v.NOTE_ACTION: input_value(None)}
+    return values

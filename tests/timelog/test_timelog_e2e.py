@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -13,34 +13,22 @@ from sqlalchemy.exc import OperationalError
 from bot import jobs
 from bot.timelog import views as v
 from storage import timelog_repo as tl_repo
-from storage.repo import DEFAULT_CATEGORIES
-from tests.conftest import TEAM_ID, Running
-from tests.daylog_helpers import add_reps, day_status, dms, hours, member, prompts
 from tests.fakes import datepicker_value, input_value
+from tests.support.app import Running
+from tests.support.clock import at
+from tests.support.constants import TEAM_ID, TUE
+from tests.support.daylog import (
+    add_reps,
+    day_status,
+    dms,
+    hours,
+    member,
+    modal_values,
+    number_value,
+    prompts,
+)
 
 D = Decimal
-TUE = date(2026, 11, 24)
-
-
-def at(hour: int, minute: int = 0, day: int = 24) -> datetime:
-    return datetime(2026, 11, day, hour, minute, tzinfo=UTC)
-
-
-KEYS = [key for key, *_ in DEFAULT_CATEGORIES]
-
-
-def number_value(value: str | None) -> dict[str, Any]:
-    """State of a number_input (Slack sends the typed number as a string, None when empty)."""
-    return {"type": "number_input", "value": value}
-
-
-def modal_values(day: str, **fields: str) -> dict[str, Any]:
-    """state.values as Slack sends them: every input block, empty ones with value None."""
-    values: dict[str, Any] = {v.DATE_BLOCK: {v.DATE_ACTION: datepicker_value(day)}}
-    for key in KEYS:
-        values[v.CATEGORY_BLOCK.format(key)] = {v.HOURS_ACTION: number_value(fields.get(key))}
-    values[v.NOTE_BLOCK] = {v.NOTE_ACTION: input_value(None)}
-    return values
 
 
 def settle(run: Running, method: str = "chat.postMessage", count: int = 1) -> list[Any]:

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from storage import repo
 from storage.models import Member
-from tests.conftest import TEAM_ID, Running
+from tests.support.app import Running
+from tests.support.constants import TEAM_ID
 
 
 def _members(run: Running) -> list[tuple[str, str, str]]:

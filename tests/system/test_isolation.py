@@ -4,12 +4,10 @@ people, hours, reports or hand-offs — by command, App Home, CSV, webhook or sc
 from __future__ import annotations
 
 import csv
-import http.client
 import io
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
 from sqlalchemy import select
@@ -27,12 +25,12 @@ from storage.models import (
     ProcessedRequest,
     Study,
 )
-from tests.conftest import TEAM_B, TEAM_ID, WEBHOOK_SECRET, Running
-from tests.daylog_helpers import write_days
+from tests.support.app import Running
+from tests.support.constants import EARLY, MON, TEAM_B, TEAM_ID
+from tests.support.daylog import log_days
+from tests.support.http import post_webhook
 
 TEAM_A = TEAM_ID
-MON = date(2026, 11, 16)  # last week, seen from Tue 2026-11-24
-EARLY = datetime(2026, 11, 1, tzinfo=UTC)
 PEOPLE = {TEAM_A: ("UAMGR", "UA1", "UAF"), TEAM_B: ("UBMGR", "UB1", "UBF")}
 ACCOUNT = {TEAM_A: "Northwind", TEAM_B: "Globex"}
 
@@ -52,33 +50,6 @@ def add_member(run: Running, team: str, user: str, role: str, **fields: Any) -> 
         member, _ = repo.upsert_member(s, ws.id, user, role, tz="UTC", now=run.clock())
         for key, value in fields.items():
             setattr(member, key, value)
-
-
-def log_days(
-    run: Running, team: str, user: str, days: int, first: date = MON, **hours: str
-) -> None:
-    write_days(run, team, user, (first + timedelta(days=i) for i in range(days)), **hours)
-
-
-def post_webhook(run: Running, payload: dict[str, Any]) -> tuple[int, Any]:
-    body = json.dumps(payload).encode()
-    url = urlparse(run.url)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
-    try:
-        conn.request(
-            "POST",
-            "/webhooks/deal-won",
-            body=body,
-            headers={
-                "Content-Type": "application/json",
-                "Authorization": f"Bearer {WEBHOOK_SECRET}",
-            },
-        )
-        resp = conn.getresponse()
-        text = resp.read()
-        return resp.status, json.loads(text) if text else None
-    finally:
-        conn.close()
 
 
 def answer(run: Running, team: str, text: str, user: str | None = None) -> str:
@@ -112,8 +83,10 @@ def seeded(two_workspaces: Running) -> Running:
     for team, (_manager, rep, farmer) in PEOPLE.items():
         add_member(run, team, rep, "hybrid", created_at=EARLY)
         add_member(run, team, farmer, "farmer", created_at=EARLY)
-    log_days(run, TEAM_A, "UA1", 5, prospecting="6", account_service="2")  # 40 h, 25% farming
-    log_days(run, TEAM_B, "UB1", 5, account_service="7")  # 35 h, 100% farming
+    log_days(
+        run, "UA1", MON, 5, team_id=TEAM_A, prospecting="6", account_service="2"
+    )  # 40 h, 25% farming
+    log_days(run, "UB1", MON, 5, team_id=TEAM_B, account_service="7")  # 35 h, 100% farming
     for team, (_manager, rep, farmer) in PEOPLE.items():
         status, body = post_webhook(
             run,
@@ -180,8 +153,8 @@ def test_csv_and_export_hold_only_the_callers_workspace(seeded: Running, team: s
 def test_app_home_shows_a_manager_only_their_team(seeded: Running) -> None:
     run = seeded
     this_monday = MON + timedelta(days=7)
-    log_days(run, TEAM_A, "UA1", 1, this_monday, prospecting="3")
-    log_days(run, TEAM_B, "UB1", 1, this_monday, account_service="9")
+    log_days(run, "UA1", this_monday, 1, team_id=TEAM_A, prospecting="3")
+    log_days(run, "UB1", this_monday, 1, team_id=TEAM_B, account_service="9")
     for team, total in ((TEAM_A, "3"), (TEAM_B, "9")):
         run.fake.reset()
         run.slack.app_home_opened(user_id=PEOPLE[team][0], team_id=team)

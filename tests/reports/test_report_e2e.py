@@ -4,39 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from bot import jobs
 from storage import repo
 from storage.models import Account, Rollup
-from tests.conftest import TEAM_ID, Running
-from tests.daylog_helpers import add_reps, write_days
+from tests.support.app import Running
+from tests.support.constants import EARLY, MON, TEAM_ID
+from tests.support.daylog import add_reps, log_days
+from tests.support.slack import all_text, command
 
 D = Decimal
-MON = date(2026, 11, 16)  # last week, seen from Tue 2026-11-24
-EARLY = datetime(2026, 11, 1, tzinfo=UTC)  # when the reps joined
-
-
-def log_days(run: Running, user_id: str, first: date, days: int, **hours: str) -> None:
-    """Write `days` logged days of the same hours per category key for a member."""
-    write_days(run, TEAM_ID, user_id, (first + timedelta(days=i) for i in range(days)), **hours)
 
 
 def manager(run: Running) -> None:
     run.fake.add_user("UBOSS", is_admin=True)
-
-
-def report(run: Running, text: str, user: str = "UBOSS") -> dict:
-    ack = run.slack.command(text, user_id=user).json()
-    if "Working on" not in (ack or {}).get("text", ""):
-        return ack
-    return run.fake.wait_for_response(1)[-1]
-
-
-def all_text(message: dict) -> str:
-    return message.get("text", "") + json.dumps(message.get("blocks", []), ensure_ascii=False)
 
 
 def test_report_shows_split_verdict_capacity_and_flags(running: Running) -> None:
@@ -44,7 +27,7 @@ def test_report_shows_split_verdict_capacity_and_flags(running: Running) -> None
     add_reps(running, ("UFARM", "UTC"), ("UHUNT", "UTC"), ("UNONE", "UTC"), created_at=EARLY)
     log_days(running, "UFARM", MON, 5, account_service="6", prospecting="2")
     log_days(running, "UHUNT", MON, 4, prospecting="5", sales_meetings="2", admin="1")
-    msg = report(running, "report last-week")
+    msg = command(running, "report last-week")
     text = all_text(msg)
     assert "*Team:* 72 h — hunting 53% · farming 42% · other 5%" in text
     assert "Verdict: consider separating." in text and "1 of 2 reps" in text
@@ -59,14 +42,14 @@ def test_report_shows_split_verdict_capacity_and_flags(running: Running) -> None
 def test_non_manager_gets_a_refusal_and_no_data(running: Running) -> None:
     add_reps(running, ("UREP", "UTC"), created_at=EARLY)
     log_days(running, "UREP", MON, 2, prospecting="8")
-    answer = report(running, "report last-week", user="UREP")
+    answer = command(running, "report last-week", user="UREP")
     assert "for managers" in answer["text"] and "8 h" not in all_text(answer)
     assert running.fake.responses == []
 
 
 def test_bad_period_gets_the_usage(running: Running) -> None:
     manager(running)
-    answer = report(running, "report someday")
+    answer = command(running, "report someday")
     assert "isn't a period" in answer["text"] and "/rolesplit report" in answer["text"]
 
 
@@ -75,7 +58,7 @@ def test_report_for_named_people_and_a_date_range(running: Running) -> None:
     add_reps(running, ("U1", "UTC"), ("U2", "UTC"), created_at=EARLY)
     log_days(running, "U1", MON, 2, prospecting="4")
     log_days(running, "U2", MON, 2, account_growth="4")
-    text = all_text(report(running, "report 2026-11-16..2026-11-17 <@U2|two>"))
+    text = all_text(command(running, "report 2026-11-16..2026-11-17 <@U2|two>"))
     assert "<@U2>" in text and "<@U1>" not in text and "*Team:* 8 h" in text
 
 
@@ -83,7 +66,7 @@ def test_csv_upload_has_one_row_per_rep_per_category(running: Running) -> None:
     manager(running)
     add_reps(running, ("U1", "UTC"), created_at=EARLY)
     log_days(running, "U1", MON, 2, prospecting="3", account_service="1")
-    report(running, "report last-week csv")
+    command(running, "report last-week csv")
     running.fake.wait_for("files.completeUploadExternal")
     (shared,) = running.fake.shared_files
     assert shared["channel"] == "DUBOSS" and shared["filename"].endswith(".csv")
@@ -110,7 +93,7 @@ def test_200_reps_fit_slacks_limits_and_get_the_csv(running: Running) -> None:
             account_growth="1",
             admin="0.5",
         )
-    msg = report(running, "report last-week")
+    msg = command(running, "report last-week")
     assert len(msg["blocks"]) <= 50
     assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in msg["blocks"])
     text = all_text(msg)
@@ -142,7 +125,7 @@ def test_wins_are_kept_apart_from_accounts_managed(running: Running) -> None:
                     source="command",
                 )
             )
-    text = all_text(report(running, "report last-week"))
+    text = all_text(command(running, "report last-week"))
     assert "Accounts won (new-business credit):* <@USAM> 2 ($12,000)" in text
     assert "Accounts managed (account managers):* <@UDANA> 2 ($12,000)" in text
 

@@ -2,53 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import http.client
-import json
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlparse
 
 from sqlalchemy import func, select
 
 from bot import jobs
 from bot.handoff import views as v
 from storage.models import Account, ChecklistItem, Handoff, Nudge
-from tests.conftest import WEBHOOK_SECRET, Running, start_app
-from tests.daylog_helpers import add_reps
 from tests.fakes import input_value, users_select_value
-
-
-def post_webhook(
-    run: Running,
-    payload: Any,
-    *,
-    auth: str = "bearer",
-    secret: str = WEBHOOK_SECRET,
-    age: int = 0,
-    raw: bytes | None = None,
-) -> tuple[int, Any]:
-    body = raw if raw is not None else json.dumps(payload).encode()
-    headers = {"Content-Type": "application/json"}
-    if auth == "bearer":
-        headers["Authorization"] = f"Bearer {secret}"
-    elif auth == "signed":
-        ts = str(int(time.time()) - age)
-        sig = hmac.new(secret.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256)
-        headers["X-Rolesplit-Request-Timestamp"] = ts
-        headers["X-Rolesplit-Signature"] = "v0=" + sig.hexdigest()
-    url = urlparse(run.url)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
-    try:
-        conn.request("POST", "/webhooks/deal-won", body=body, headers=headers)
-        resp = conn.getresponse()
-        text = resp.read()
-        return resp.status, json.loads(text) if text else None
-    finally:
-        conn.close()
+from tests.support.app import Running, start_app
+from tests.support.daylog import add_reps
+from tests.support.http import post_webhook
 
 
 def setup_people(run: Running) -> None:
@@ -119,7 +86,10 @@ def test_signed_webhook_and_rejections_change_nothing(running: Running) -> None:
     huge = post_webhook(running, {**ok, "notes": "x" * 70_000})
     assert huge[0] == 413
     assert count(running, Account) == 0 and running.fake.calls("conversations.create") == []
-    assert post_webhook(running, ok, auth="signed") == (202, {"handoff_id": 1, "status": "created"})
+    assert post_webhook(running, ok, auth="signed") == (
+        202,
+        {"handoff_id": 1, "status": "created"},
+    )
 
 
 def test_webhook_is_off_without_a_secret(db_url: str, fake_slack: Any, clock: Any) -> None:

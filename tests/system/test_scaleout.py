@@ -5,23 +5,20 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import socket
 import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import quote, urlparse
+from urllib.parse import urlparse
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from bot.services import Services
@@ -29,16 +26,12 @@ from bot.timelog import views as v
 from storage import repo
 from storage.db import make_engine
 from storage.models import Account, DayLog, Handoff, Member, Nudge, Prompt, Rollup
-from storage.repo import DEFAULT_CATEGORIES
-from tests.conftest import (
-    BOT_TOKEN,
-    PG_URL,
-    SIGNING_SECRET,
-    TEAM_ID,
-    WEBHOOK_SECRET,
-    make_settings,
-)
-from tests.fakes import FakeSlack, SlackRequests, datepicker_value, input_value
+from tests.fakes import FakeSlack, SlackRequests
+from tests.support.app import make_settings
+from tests.support.constants import BOT_TOKEN, PG_URL, SIGNING_SECRET, TEAM_ID, WEBHOOK_SECRET
+from tests.support.daylog import modal_values
+from tests.support.db import pg_schema, pg_schema_url
+from tests.support.http import free_port, post_webhook, process_env
 
 pg_only = pytest.mark.skipif(
     not PG_URL,
@@ -57,18 +50,9 @@ TICK_TIMEOUT = 60.0
 def schema_url() -> Iterator[str]:
     """A private, empty PostgreSQL schema (search_path), with a password in the URL."""
     assert PG_URL
-    schema = f"s_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     base = make_url(PG_URL).set(password=DB_PASSWORD).render_as_string(hide_password=False)
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with pg_schema("s") as schema:
+        yield pg_schema_url(schema, base)
 
 
 class Cluster:
@@ -135,13 +119,6 @@ class Cluster:
                 proc.stdout.close()
 
 
-def free_port() -> int:
-    """A loopback port that is free right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def get(url: str, path: str) -> int | None:
     """GET status, or None when nothing listens yet."""
     parsed = urlparse(url)
@@ -159,24 +136,9 @@ def get(url: str, path: str) -> int | None:
 
 def webhook(url: str, payload: dict[str, Any]) -> dict[str, Any]:
     """POST /webhooks/deal-won with the Bearer secret; the 202 body."""
-    parsed = urlparse(url)
-    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=20)
-    try:
-        conn.request(
-            "POST",
-            "/webhooks/deal-won",
-            body=json.dumps(payload).encode(),
-            headers={
-                "Content-Type": "application/json",
-                "Authorization": f"Bearer {WEBHOOK_SECRET}",
-            },
-        )
-        resp = conn.getresponse()
-        body = json.loads(resp.read())
-        assert resp.status == 202, body
-        return dict(body)
-    finally:
-        conn.close()
+    status, body = post_webhook(url, payload, timeout=20)
+    assert status == 202, body
+    return dict(body)
 
 
 def at_once(*calls: Callable[[], Any]) -> list[Any]:
@@ -197,24 +159,10 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
     return results
 
 
-def modal_values(day: date, **hours: str) -> dict[str, Any]:
-    """state.values of the Log hours modal as Slack sends it."""
-    values: dict[str, Any] = {v.DATE_BLOCK: {v.DATE_ACTION: datepicker_value(day.isoformat())}}
-    for key, *_ in DEFAULT_CATEGORIES:
-        values[v.CATEGORY_BLOCK.format(key)] = {v.HOURS_ACTION: input_value(hours.get(key))}
-    values[v.NOTE_BLOCK] = {v.NOTE_ACTION: input_value(None)}
-    return values
-
-
 def base_env(tmp_path: Path, db_url: str, fake: FakeSlack) -> dict[str, str]:
     """The environment of a rolesplit process: this test's database and fake Slack only."""
-    env = {
-        k: val
-        for k, val in os.environ.items()
-        if not k.startswith(("SLACK_", "ROLESPLIT_")) and k not in ("DATABASE_URL", "PORT")
-    }
-    env.update(
-        HOME=str(tmp_path),
+    return process_env(
+        tmp_path,
         DATABASE_URL=db_url,
         SLACK_API_URL=fake.url,
         SLACK_BOT_TOKEN=BOT_TOKEN,
@@ -222,7 +170,6 @@ def base_env(tmp_path: Path, db_url: str, fake: FakeSlack) -> dict[str, str]:
         ROLESPLIT_WORK_DAYS="mon,tue,wed,thu,fri,sat,sun",
         ROLESPLIT_LOG_FORMAT="json",
     )
-    return env
 
 
 def ticks(cluster: Cluster, instant: datetime) -> Counter[str]:

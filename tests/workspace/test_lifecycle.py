@@ -10,8 +10,9 @@ from sqlalchemy import text
 from bot import jobs
 from bot.workspace.lifecycle import set_installed
 from storage import repo
-from tests.conftest import TEAM_B, TEAM_ID, Running, oauth_install
-from tests.daylog_helpers import add_reps
+from tests.support.app import Running, oauth_install
+from tests.support.constants import TEAM_B, TEAM_ID
+from tests.support.daylog import add_reps
 
 
 def test_uninstall_stops_prompts_rollups_and_nudges_and_reinstall_resumes(running: Running) -> None:

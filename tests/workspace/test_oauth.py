@@ -27,15 +27,9 @@ from bot.config import ConfigError, load_settings
 from bot.logs import setup_logging
 from bot.workspace.oauth import BOT_SCOPES, authorization_url
 from storage import migrate, repo
-from tests.conftest import (
-    CLIENT_ID,
-    CLIENT_SECRET,
-    STATE_COOKIE,
-    TEAM_B,
-    Running,
-    http_get,
-    oauth_install,
-)
+from tests.support.app import Running, oauth_install
+from tests.support.constants import CLIENT_ID, CLIENT_SECRET, STATE_COOKIE, TEAM_B
+from tests.support.http import http_get
 
 SLACK_TABLES = {"slack_installations", "slack_bots", "slack_oauth_states"}
 TUE_EVENING = datetime(2026, 11, 24, 17, 30, tzinfo=UTC)  # a rep's prompt time (UTC, Tuesday)
@@ -112,7 +106,7 @@ def test_migration_creates_exactly_slack_sdks_store_tables(engine: Engine, db_ur
 
 
 def test_requested_scopes_are_the_manifests() -> None:
-    manifest = yaml.safe_load((Path(__file__).parents[1] / "manifest.yml").read_text())
+    manifest = yaml.safe_load((Path(__file__).parents[2] / "manifest.yml").read_text())
     assert sorted(BOT_SCOPES) == sorted(manifest["oauth_config"]["scopes"]["bot"])
     assert manifest["oauth_config"]["redirect_urls"][0].endswith("/slack/oauth_redirect")
 

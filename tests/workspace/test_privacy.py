@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from bot.workspace.privacy import FORGET_CONFIRM
 from storage import repo
 from storage.models import Account, DayLog, Member, Study, TimeEntry
-from tests.conftest import TEAM_ID, Running
-from tests.daylog_helpers import add_reps
-from tests.test_report_e2e import EARLY, log_days
+from tests.support.app import Running
+from tests.support.constants import EARLY, TEAM_ID
+from tests.support.daylog import add_reps, log_days
 
 
 def seed(run: Running) -> None:

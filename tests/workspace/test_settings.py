@@ -9,9 +9,10 @@ from bot import jobs
 from bot.workspace import settings_views as v
 from bot.workspace.settings import read_categories, validate
 from storage import repo
-from tests.conftest import TEAM_ID, Running
-from tests.daylog_helpers import add_reps
 from tests.fakes import checkboxes_value, input_value, static_select_value
+from tests.support.app import Running
+from tests.support.constants import TEAM_ID
+from tests.support.daylog import add_reps
 
 CATS = (
     "prospecting | Prospecting | hunting | calls\n"

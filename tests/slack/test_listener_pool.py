@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.slack.pool import Coalescer, ListenerPool, after_ack
-from tests.conftest import Running
-from tests.daylog_helpers import add_reps
-from tests.test_report_e2e import EARLY
+from tests.support.app import Running
+from tests.support.constants import EARLY
+from tests.support.daylog import add_reps
 
 
 def test_calls_while_one_runs_fold_into_one_more_run_that_sees_the_latest_state() -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -16,28 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
 from storage import migrate
 from storage.db import make_engine
-from tests.conftest import BOT_TOKEN, PG_URL, SIGNING_SECRET, _pg_schema_url
-
-
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "ROLESPLIT_", "DATABASE_URL"))
-    }
-    env.update({"HOME": str(tmp_path), "PYTHONUNBUFFERED": "1"})
-    env.update(extra)
-    return env
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.support.constants import BOT_TOKEN, PG_URL, SIGNING_SECRET
+from tests.support.db import pg_schema as empty_pg_schema
+from tests.support.db import pg_schema_url
+from tests.support.http import free_port, process_env
 
 
 def _cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -56,20 +39,12 @@ def pg_schema() -> Iterator[str]:
     """An empty PostgreSQL schema (no migrations applied)."""
     if not PG_URL:
         pytest.skip("ROLESPLIT_TEST_POSTGRES_URL not set")
-    import uuid
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield _pg_schema_url(schema)
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with empty_pg_schema() as schema:
+        yield pg_schema_url(schema)
 
 
 def test_run_refuses_an_outdated_schema_until_db_upgrade(pg_schema: str, tmp_path: Path) -> None:
-    env = _env(
+    env = process_env(
         tmp_path,
         DATABASE_URL=pg_schema,
         SLACK_BOT_TOKEN=BOT_TOKEN,
@@ -88,10 +63,10 @@ def test_run_refuses_an_outdated_schema_until_db_upgrade(pg_schema: str, tmp_pat
 
 
 def test_db_upgrade_on_sqlite_and_unreachable_database(tmp_path: Path) -> None:
-    env = _env(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
+    env = process_env(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
     proc = _cli("db", "upgrade", env=env, cwd=tmp_path)
     assert proc.returncode == 0 and "database at" in proc.stdout
-    env = _env(tmp_path, DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    env = process_env(tmp_path, DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none")
     proc = _cli("db", "upgrade", env=env, cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stderr.startswith("rolesplit: DATABASE_URL: cannot reach the database")
@@ -128,8 +103,8 @@ def test_run_serves_healthz_with_the_default_sqlite_and_drains_on_sigterm(
     """A fresh directory: `rolesplit run` migrates SQLite itself, serves, and stops cleanly."""
     from tests.fakes import SlackRequests
 
-    port = _free_port()
-    env = _env(
+    port = free_port()
+    env = process_env(
         tmp_path,
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,

@@ -22,11 +22,12 @@ from bot.services import Services
 from bot.study import views as v
 from storage import repo
 from storage.models import Account, FitAnswer, Member, Study, StudyMessage
-from tests.conftest import TEAM_ID, Running, make_settings
-from tests.daylog_helpers import add_reps, dms, write_days
+from tests.support.app import Running, make_settings
+from tests.support.constants import EARLY, TEAM_ID
+from tests.support.daylog import add_reps, dms, write_days
+from tests.support.slack import all_text, command
 
 D = Decimal
-EARLY = datetime(2026, 11, 1, tzinfo=UTC)
 START = date(2026, 11, 24)  # the pinned clock's Tuesday
 LAST = date(2026, 12, 21)
 
@@ -37,19 +38,6 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 def boss(run: Running, user: str = "UBOSS") -> None:
     run.fake.add_user(user, is_admin=True)
-
-
-def command(run: Running, text: str, user: str = "UBOSS") -> dict[str, Any]:
-    """The ephemeral answer to `/rolesplit <text>` (through response_url when it says so)."""
-    before = len(run.fake.responses)
-    ack = run.slack.command(text, user_id=user).json() or {}
-    if "Working on" not in ack.get("text", ""):
-        return ack
-    return run.fake.wait_for_response(before + 1)[-1]
-
-
-def all_text(message: dict[str, Any]) -> str:
-    return message.get("text", "") + json.dumps(message.get("blocks") or [], ensure_ascii=False)
 
 
 def log_weekdays(run: Running, user_id: str, first: date, last: date, **hours: str) -> None:

@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from bot import create_app
-from tests.conftest import make_settings
+from tests.support.app import make_settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SLACK_REF = ROOT / "tests" / "data" / "slack"  # vendored: the suite reads nothing outside the repo
 
 

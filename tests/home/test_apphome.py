@@ -6,9 +6,9 @@ import json
 from datetime import UTC, date, datetime
 
 from bot.home import views as views
-from tests.conftest import Running
-from tests.daylog_helpers import add_reps
-from tests.test_report_e2e import EARLY, log_days
+from tests.support.app import Running
+from tests.support.constants import EARLY
+from tests.support.daylog import add_reps, log_days
 
 
 def home_text(run: Running, user: str, count: int = 1) -> str:

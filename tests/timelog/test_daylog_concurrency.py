@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -15,7 +14,9 @@ from sqlalchemy import func, select
 from bot.services import Services
 from storage import repo
 from storage.models import Prompt
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, make_settings
+from tests.support.app import make_settings
+from tests.support.constants import BOT_TOKEN, SIGNING_SECRET, TEAM_ID
+from tests.support.http import process_env
 
 
 def _zone_in_daytime(now: datetime) -> str:
@@ -37,14 +38,13 @@ def test_three_tick_processes_send_exactly_200_prompts(
         for i in range(200):
             member, _ = repo.upsert_member(s, ws.id, f"U{i:04d}", "hybrid", tz=tz, now=now)
             member.prompt_time, member.work_days = "01:00", "mon,tue,wed,thu,fri,sat,sun"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ROLESPLIT_"))}
-    env.update(
+    env = process_env(
+        tmp_path,
         DATABASE_URL=db_url,
         SLACK_API_URL=fake_slack.url,
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         ROLESPLIT_PROMPT_WINDOW_MINUTES="1380",
-        HOME=str(tmp_path),
     )
     procs = [
         subprocess.Popen(

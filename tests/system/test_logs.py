@@ -11,7 +11,6 @@ import json
 import logging
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlparse
 
@@ -20,17 +19,10 @@ import pytest
 from bot import jobs
 from bot.logs import configured_secrets, setup_logging
 from bot.timelog import views as v
-from storage.repo import DEFAULT_CATEGORIES
-from tests.conftest import (
-    BOT_TOKEN,
-    SIGNING_SECRET,
-    TEAM_ID,
-    WEBHOOK_SECRET,
-    Clock,
-    Running,
-    start_app,
-)
-from tests.fakes import datepicker_value, input_value
+from tests.support.app import Running, start_app
+from tests.support.clock import Clock, at
+from tests.support.constants import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, WEBHOOK_SECRET
+from tests.support.daylog import modal_values
 
 APP_TOKEN = "xapp-1-A0001-4242-0123456789abcdef"
 CLIENT_SECRET = "test-client-secret-5f4e3d2c1b0a"
@@ -39,10 +31,6 @@ CLIENT_SECRET = "test-client-secret-5f4e3d2c1b0a"
 VERIFICATION_TOKEN = "legacy-verification-token"
 REQUEST_FIELDS = ("method", "path", "status", "ms", "team_id", "outcome")
 ITEM_LOGGERS = ("bot.timelog.prompts", "bot.reports.command", "bot.handoff.nudges")
-
-
-def at(hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 11, 24, hour, minute, tzinfo=UTC)  # a Tuesday
 
 
 class Sent:
@@ -77,15 +65,6 @@ def json_logs() -> Iterator[io.StringIO]:
         root.setLevel(level)
         for name, lvl in noisy.items():
             logging.getLogger(name).setLevel(lvl)
-
-
-def modal_values(day: str, **hours: str) -> dict[str, Any]:
-    """state.values of the Log hours modal as Slack sends it."""
-    values: dict[str, Any] = {v.DATE_BLOCK: {v.DATE_ACTION: datepicker_value(day)}}
-    for key, *_ in DEFAULT_CATEGORIES:
-        values[v.CATEGORY_BLOCK.format(key)] = {v.HOURS_ACTION: input_value(hours.get(key))}
-    values[v.NOTE_BLOCK] = {v.NOTE_ACTION: input_value(None)}
-    return values
 
 
 def plain_request(

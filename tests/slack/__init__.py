@@ -1,0 +1,1 @@
+"""Tests of bot/slack: the HTTP server, the listener pool, the manifest."""
