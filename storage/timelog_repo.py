@@ -12,16 +12,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, exists, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
-from bot.reports.rules import Split, split
 from storage.db import insert_ignore
-from storage.models import Category, DayLog, Member, Prompt, SendPace, TimeEntry, Workspace
+from storage.models import Category, DayLog, Member, Prompt, TimeEntry, Workspace
 
 REP_ROLES = ("hunter", "farmer", "hybrid")
 ANSWERED = ("logged", "day_off")
+KindHours = dict[str, Decimal]  # hours by kind of work: hunting, farming, other
 _NO_SYNC = {"synchronize_session": False}
 
 # Statements of the request path, built once (building and keying a select costs more than
@@ -146,8 +146,8 @@ def last_logged_day(session: Session, member_id: int, before: date) -> date | No
     )
 
 
-def split_between(session: Session, member_id: int, first: date, last: date) -> Split:
-    """The member's hunting / farming / other hours over a date range (inclusive)."""
+def kind_hours_between(session: Session, member_id: int, first: date, last: date) -> KindHours:
+    """The member's hours per kind of work (hunting, farming, other) over a date range."""
     rows = session.execute(
         select(Category.kind, func.sum(TimeEntry.hours))
         .join(Category, Category.id == TimeEntry.category_id)
@@ -158,25 +158,18 @@ def split_between(session: Session, member_id: int, first: date, last: date) -> 
         )
         .group_by(Category.kind)
     )
-    return split({kind: Decimal(total) for kind, total in rows})
+    return {kind: Decimal(total) for kind, total in rows}
 
 
-def splits_by_day(session: Session, member_id: int, first: date, last: date) -> dict[date, Split]:
-    """The member's split per date over a range, in one grouped query (sum with `split_over`)."""
+def kind_hours_by_day(
+    session: Session, member_id: int, first: date, last: date
+) -> dict[date, KindHours]:
+    """The member's hours per kind for each date of a range, in one grouped query."""
     rows = session.execute(_SPLITS_BY_DAY, {"member_id": member_id, "first": first, "last": last})
-    by_day: dict[date, dict[str, Decimal]] = {}
+    by_day: dict[date, KindHours] = {}
     for work_date, kind, total in rows:
         by_day.setdefault(work_date, {})[kind] = Decimal(total)
-    return {d: split(kinds) for d, kinds in by_day.items()}
-
-
-def split_over(by_day: Mapping[date, Split], first: date, last: date) -> Split:
-    """The sum of `splits_by_day` over a sub-range (inclusive): same as `split_between`."""
-    total = Split()
-    for day, day_split in by_day.items():
-        if first <= day <= last:
-            total = total + day_split
-    return total
+    return by_day
 
 
 def days_answered(session: Session, member_id: int, first: date, last: date) -> int:
@@ -435,26 +428,7 @@ def release_reminder(session: Session, prompt_id: int, error: str) -> None:
     )
 
 
-# ---------------------------------------------------------------- pace and time zones
-
-
-def reserve_slot(session: Session, key: str, now_us: int, interval_us: int) -> int:
-    """Reserve the next sending slot of a shared pace (µs since the epoch); returns its start."""
-    stmt = (
-        update(SendPace)
-        .where(SendPace.key == key)
-        .values(
-            next_at_us=case((SendPace.next_at_us < now_us, now_us), else_=SendPace.next_at_us)
-            + interval_us
-        )
-        .returning(SendPace.next_at_us)
-        .execution_options(**_NO_SYNC)
-    )
-    after = session.execute(stmt).scalar()
-    if after is None:
-        insert_ignore(session, SendPace, {"key": key, "next_at_us": 0}, ["key"])
-        after = session.execute(stmt).scalar_one()
-    return int(after) - interval_us
+# ---------------------------------------------------------------- time zones
 
 
 def claim_tz_checks(

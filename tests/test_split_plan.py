@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.reports.rules import Split
+from bot.split import Split
 from bot.study.plan import (
     ACCOUNT_MANAGER,
     HUNTER,

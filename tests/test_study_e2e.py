@@ -655,7 +655,7 @@ def test_terminal_prints_the_study_result(
     running: Running, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from bot.config import ConfigError
-    from bot.reports.cli import print_study
+    from bot.study import print_study
 
     team_of_four(running)
     with pytest.raises(ConfigError, match="no time study has run"):

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -21,6 +22,7 @@ from bot.handoff.rules import (
     numbered,
 )
 from bot.services import Services
+from bot.slack import outbound
 from bot.timecalc import local_datetime, zone
 from storage import accounts_repo as q
 from storage import repo
@@ -158,29 +160,23 @@ def ask_managers(
     reason: str,
 ) -> None:
     """DM each manager a user select to choose the account manager."""
-    client = services.client_for(team_id)
-    for manager in managers:
-        try:
-            client.chat_postMessage(
-                channel=manager,
-                text=f"{account} needs an account manager",
-                blocks=views.pick_am_blocks(handoff_id, account, reason),
-            )
-        except SlackApiError as err:
-            log.warning("could not ask %s: %s", manager, err.response.get("error"))
+    blocks = views.pick_am_blocks(handoff_id, account, reason)
+    _dm(services, team_id, managers, text=f"{account} needs an account manager", blocks=blocks)
 
 
 def tell_managers(services: Services, team_id: str, text: str) -> None:
     """A plain DM to every manager (fallbacks and failures are never silent)."""
-    with services.Session() as s:
+    with services.read() as s:
         ws = repo.get_workspace(s, team_id)
         people = q.managers(s, ws.id, services.settings.managers) if ws else []
-    client = services.client_for(team_id)
-    for manager in people:
-        try:
-            client.chat_postMessage(channel=manager, text=text)
-        except SlackApiError as err:
-            log.warning("could not tell %s: %s", manager, err.response.get("error"))
+    _dm(services, team_id, people, text=text)
+
+
+def _dm(services: Services, team_id: str, people: list[str], **message: Any) -> None:
+    for person in people:
+        out = outbound.post(services, team_id, person, **message)
+        if out.status != "sent":
+            log.warning("could not DM %s: %s", person, out.error, extra={"team_id": team_id})
 
 
 def setup_space(services: Services, handoff_id: int) -> None:
@@ -200,7 +196,7 @@ def setup_space(services: Services, handoff_id: int) -> None:
             for u in (acct.sales_rep_id, acct.account_manager_id, *q.optin_managers(s, ws.id))
             if u
         ]
-    client = services.client_for(team_id)
+    client = services.slack.for_team(team_id)
     mode, channel, problems = cfg.handoff_mode, None, []
     if mode == "channel":
         channel, error = _create_channel(client, acct.name)

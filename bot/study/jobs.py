@@ -10,8 +10,11 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy.orm import Session
+
 from bot.services import Services
 from bot.slack.blocks import fmt_time
+from bot.slack.outbound import Claimed, Outcome, Pass, deliver, per_minute, post
 from bot.study import views as views
 from bot.study.numbers import load_result, member_work_days, result_due_at
 from bot.study.plan import (
@@ -20,7 +23,6 @@ from bot.study.plan import (
     reminder_due_at,
 )
 from bot.timecalc import local_today
-from bot.timelog.prompts import Pass, per_minute, post_dm, reserve, wait_until
 from storage import accounts_repo
 from storage import study_repo as q
 from storage.models import Study, Workspace
@@ -38,7 +40,7 @@ def deliver_result(services: Services, ws_id: int, study_id: int, now: datetime)
         study = s.get(Study, study_id)
         assert ws is not None and study is not None
         cfg = services.config(ws)
-        result = load_result(services, s, ws, study, now)
+        result = load_result(s, ws.id, cfg, study, now)
         people = accounts_repo.managers(s, ws.id, services.settings.managers)
     people = [p for p in dict.fromkeys([*people, study.started_by]) if p]
     targets: list[tuple[str, bool]] = [(cfg.rollup_channel, True)] if cfg.rollup_channel else []
@@ -46,9 +48,7 @@ def deliver_result(services: Services, ws_id: int, study_id: int, now: datetime)
     reached, unreachable = 0, 0
     for channel, public in targets:
         blocks, _ = views.result_blocks(result, public=public)
-        out = post_dm(
-            services, ws.team_id, channel, text=views.result_fallback(result), blocks=blocks
-        )
+        out = post(services, ws.team_id, channel, text=views.result_fallback(result), blocks=blocks)
         reached += out.status == "sent"
         unreachable += out.status == "retry"
         if out.status != "sent":
@@ -180,19 +180,25 @@ def send_study_dms(services: Services, now: datetime, study_id: int | None = Non
 
 def _send_one(run: Pass, item: DmItem) -> int:
     """Claim one DM, post it at its pace slot, record the outcome; 1 when it went out."""
-    if run.over_budget():
-        return 0
-    services = run.services
-    with services.Session.begin() as s:
-        study = s.get(Study, item.study_id)
-        if study is None or study.status != "open":
-            return 0
-        if item.kind == "fit_reminder" and q.fit_answer(s, item.study_id, item.member_id):
-            return 0
-        if not q.claim_message(s, item.study_id, item.member_id, item.kind, run.lease()):
-            return 0  # another process has it
-        slot = reserve(s, item.team_id, item.rate)
-    wait_until(slot)
+    return deliver(
+        run,
+        lambda s: _claim_dm(run, s, item),
+        lambda s, _, out: _record_dm(run, s, item, out),
+        log=log,
+        job="study_dms",
+        what=f"study {item.kind}",
+    )
+
+
+def _claim_dm(run: Pass, s: Session, item: DmItem) -> Claimed[None] | None:
+    """Take one study DM (a unique row) while the study is open and the DM still wanted."""
+    study = s.get(Study, item.study_id)
+    if study is None or study.status != "open":
+        return None
+    if item.kind == "fit_reminder" and q.fit_answer(s, item.study_id, item.member_id):
+        return None
+    if not q.claim_message(s, item.study_id, item.member_id, item.kind, run.lease()):
+        return None  # another process has it
     if item.kind == "intro":
         text, blocks = views.intro(
             item.user_id,
@@ -206,26 +212,13 @@ def _send_one(run: Pass, item: DmItem) -> int:
         text, blocks = views.fit_blocks(
             item.user_id, item.study_id, item.last, reminder=item.kind == "fit_reminder"
         )
-    out = post_dm(services, item.team_id, item.user_id, text=text, blocks=blocks)
-    with services.Session.begin() as s:
-        if out.status == "sent":
-            q.record_message(s, item.study_id, item.member_id, item.kind, sent_at=run.lease())
-        elif out.status == "retry":
-            q.release_message(s, item.study_id, item.member_id, item.kind)
-        else:
-            q.record_message(s, item.study_id, item.member_id, item.kind, error=out.error)
-    level = logging.INFO if out.status == "sent" else logging.WARNING
-    log.log(
-        level,
-        "study %s %s%s",
-        item.kind,
-        out.status,
-        f": {out.error}" if out.error else "",
-        extra={
-            "job": "study_dms",
-            "team_id": item.team_id,
-            "user": item.user_id,
-            "outcome": out.status,
-        },
-    )
-    return 1 if out.status == "sent" else 0
+    return Claimed(item.team_id, item.user_id, item.rate, {"text": text, "blocks": blocks}, None)
+
+
+def _record_dm(run: Pass, s: Session, item: DmItem, out: Outcome) -> None:
+    if out.status == "sent":
+        q.record_message(s, item.study_id, item.member_id, item.kind, sent_at=run.lease())
+    elif out.status == "retry":
+        q.release_message(s, item.study_id, item.member_id, item.kind)
+    else:
+        q.record_message(s, item.study_id, item.member_id, item.kind, error=out.error)

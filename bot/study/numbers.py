@@ -9,11 +9,9 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from bot.config import parse_work_days
-from bot.reports.model import build_report
-from bot.reports.period import Period, work_days_between
-from bot.reports.rules import Split, split
-from bot.services import Services
+from bot.config import WorkspaceConfig, parse_work_days
+from bot.reports import Period, build_report, work_days_between
+from bot.split import Split, split
 from bot.study import views as views
 from bot.study.plan import (
     Logging,
@@ -27,9 +25,8 @@ from bot.study.plan import (
     trend,
 )
 from bot.timecalc import local_datetime, local_today, zone
-from bot.wsconfig import WorkspaceConfig
 from storage import study_repo as q
-from storage.models import Member, Study, Workspace
+from storage.models import Member, Study
 
 log = logging.getLogger(__name__)
 
@@ -62,17 +59,16 @@ def _rate(
 
 
 def load_status(
-    services: Services, s: Session, ws: Workspace, study: Study, now: datetime
+    s: Session, ws_id: int, cfg: WorkspaceConfig, study: Study, now: datetime
 ) -> views.StudyStatus:
     """An open study's progress: weeks done, each rep's logging rate, who has gone quiet."""
-    cfg = services.config(ws)
     today = local_today(now, cfg.timezone)
     first, last = study.starts_on, study.ends_on
-    reps = q.active_reps(s, ws.id)
-    answered = q.answered_dates(s, ws.id, first, min(last, today))
+    reps = q.active_reps(s, ws_id)
+    answered = q.answered_dates(s, ws_id, first, min(last, today))
     answers = q.fit_answers(s, study.id)
     sent = q.messages(s, study.id)
-    report = build_report(s, ws, cfg, Period(first, last, "the study"), today)
+    report = build_report(s, ws_id, cfg, Period(first, last, "the study"), today)
     splits = {r.user_id: r.split for r in report.reps}
     rows = tuple(
         views.RepStatus(
@@ -104,15 +100,14 @@ def load_status(
 
 
 def load_result(
-    services: Services, s: Session, ws: Workspace, study: Study, now: datetime
+    s: Session, ws_id: int, cfg: WorkspaceConfig, study: Study, now: datetime
 ) -> views.StudyResult:
     """The study result (preliminary while it runs): verdict, trend, capacity, split plan."""
-    cfg = services.config(ws)
     today = local_today(now, cfg.timezone)
     first, last = study.starts_on, study.ends_on
     upto = last if study.status != "open" else max(first, min(last, today))
-    report = build_report(s, ws, cfg, Period(first, last, "the study"), today)
-    reps = {m.user_id: m for m in q.active_reps(s, ws.id)}
+    report = build_report(s, ws_id, cfg, Period(first, last, "the study"), today)
+    reps = {m.user_id: m for m in q.active_reps(s, ws_id)}
     answers = q.fit_answers(s, study.id)
     evidence = []
     for line in report.reps:
@@ -133,11 +128,11 @@ def load_result(
         )
     plan = suggest(evidence, min_days_for(work_days_between(first, upto, cfg.work_days)))
     weekly: dict[int, dict[str, Decimal]] = {}
-    for day, kind, hours in q.hours_by_day_and_kind(s, ws.id, first, upto):
+    for day, kind, hours in q.hours_by_day_and_kind(s, ws_id, first, upto):
         bucket = weekly.setdefault((day - first).days // 7, {})
         bucket[kind] = bucket.get(kind, Decimal(0)) + hours
     weeks = [(a, b, split(weekly.get(i, {}))) for i, (a, b) in enumerate(study_weeks(first, upto))]
-    answered = q.answered_dates(s, ws.id, first, upto)
+    answered = q.answered_dates(s, ws_id, first, upto)
     rates = [_rate(m, answered, first, last, today, cfg) for m in reps.values()]
     return views.StudyResult(
         first=first,

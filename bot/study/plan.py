@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 
-from bot.reports.rules import Split, whole_percentages
+from bot.split import Split, whole_percentages
 from bot.timecalc import local_datetime, local_today, zone
 
 DEFAULT_WEEKS = 4

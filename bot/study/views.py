@@ -13,9 +13,7 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
-from bot.reports.model import Report, pct_text
-from bot.reports.rules import Split
-from bot.reports.views import summary_text
+from bot.reports import Report, summary_text
 from bot.slack.blocks import (
     MAX_MESSAGE_BLOCKS,
     button,
@@ -26,6 +24,7 @@ from bot.slack.blocks import (
     section,
     truncate,
 )
+from bot.split import Split, pct_text
 from bot.study.plan import (
     ACCOUNT_MANAGER,
     FIT_CHOICES,

@@ -9,8 +9,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bot.reports.rules import Split, whole_percentages
 from bot.slack.blocks import MAX_VIEW_BLOCKS, button, context, fmt_hours, plain, section, truncate
+from bot.split import Split, whole_percentages
 from bot.timelog.parse import (
     EXAMPLE,
     MAX_DAY,
