@@ -9,7 +9,7 @@ from datetime import time
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -111,27 +111,20 @@ class Settings(BaseSettings):
             return ids
         return value
 
-    @field_validator("prompt_time")
+    @field_validator("prompt_time", "work_days", "rollup_time", "timezone")
     @classmethod
-    def _check_prompt_time(cls, value: str) -> str:
-        parse_hhmm(value)
-        return value.strip()
-
-    @field_validator("work_days")
-    @classmethod
-    def _check_work_days(cls, value: str) -> str:
-        return format_work_days(parse_work_days(value))
-
-    @field_validator("rollup_time")
-    @classmethod
-    def _check_rollup_time(cls, value: str) -> str:
-        parse_weekly_time(value)
-        return value.strip()
-
-    @field_validator("timezone")
-    @classmethod
-    def _check_timezone(cls, value: str) -> str:
-        return check_timezone(value.strip())
+    def _check_schedule(cls, value: str, info: ValidationInfo) -> str:
+        """Each schedule value as written, once it reads (work days in one canonical form)."""
+        value = value.strip()
+        if info.field_name == "work_days":
+            return format_work_days(parse_work_days(value))
+        if info.field_name == "prompt_time":
+            parse_hhmm(value)
+        elif info.field_name == "rollup_time":
+            parse_weekly_time(value)
+        else:
+            check_timezone(value)
+        return value
 
     @field_validator("slack_api_url")
     @classmethod

@@ -10,10 +10,7 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.db import insert_ignore
-from storage.models import Category, Member, Workspace, utcnow
-
-ROLES = ("hunter", "farmer", "hybrid", "manager")
-KINDS = ("hunting", "farming", "other")
+from storage.models import ROLES, Category, Member, Workspace, utcnow
 
 # (key, label, kind, aliases) — SPEC.md's defaults; aliases feed the plain-words parser.
 DEFAULT_CATEGORIES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (

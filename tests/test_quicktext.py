@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.timecalc import check_log_date
+from bot.timelog.modal_views import read_modal
 from bot.timelog.parse import CategoryRef, HoursError, parse_hours, read_words
-from bot.timelog.views import CATEGORY_BLOCK, HOURS_ACTION, read_modal
+from bot.timelog.views import CATEGORY_BLOCK, HOURS_ACTION
 from storage.repo import DEFAULT_CATEGORIES
 
 CATS = [CategoryRef(k, label, aliases) for k, label, _kind, aliases in DEFAULT_CATEGORIES]

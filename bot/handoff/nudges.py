@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.handoff import views as views
-from bot.handoff.space import NUDGE_AT
+from bot.handoff.declare import NUDGE_AT
 from bot.services import Services
 from bot.slack import outbound
 from bot.timecalc import local_datetime, zone

@@ -16,7 +16,7 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
-from bot.handoff.space import WinInput, declare_win
+from bot.handoff.declare import WinInput, declare_win
 from bot.logs import annotate
 from bot.services import Services
 from bot.slack.app import Wiring

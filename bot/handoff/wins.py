@@ -9,8 +9,9 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.handoff import views as views
+from bot.handoff.declare import WinInput, assign_later, declare_win
 from bot.handoff.rules import account_key, normalise_name, parse_inline, parse_value
-from bot.handoff.space import WinInput, assign_later, declare_win, refresh_intro
+from bot.handoff.space import refresh_intro
 from bot.slack.app import Wiring
 from bot.slack.context import Request, request_of
 from bot.slack.router import Command
@@ -19,6 +20,8 @@ from storage import repo
 from storage.models import Account
 
 WON_USAGE = "won [ACCOUNT] [am:@user] [rep:@user] [value:12000] — start a hand-off"
+LIST_USAGE = "handoffs — open hand-offs and their progress"
+HANDOFF_SUB_USAGE = "handoff close ACCOUNT | join | leave — end one; be invited to new ones or not"
 STATUS_TEXT = {
     "created": "🤝 Hand-off started for *{name}*.",
     "exists": "*{name}* already has a hand-off — nothing new was created.",
@@ -259,22 +262,10 @@ def handle_close(cmd: Command, name: str) -> None:
 
 def register(app: App, wiring: Wiring) -> None:
     """Hand-off commands and interactions."""
-    wiring.router.add("won", handle_won, WON_USAGE, order=30)
-    wiring.router.add(
-        "handoffs",
-        handle_handoffs,
-        "handoffs — open hand-offs and their progress",
-        manager_only=True,
-        order=31,
-        read_only=True,
-    )
-    wiring.router.add(
-        "handoff",
-        handle_handoff,
-        "handoff close ACCOUNT | join | leave — end one; be invited to new ones or not",
-        manager_only=True,
-        order=32,
-    )
+    router = wiring.router
+    router.add("won", handle_won, WON_USAGE, order=30)
+    router.add("handoffs", handle_handoffs, LIST_USAGE, manager_only=True, order=31, read_only=True)
+    router.add("handoff", handle_handoff, HANDOFF_SUB_USAGE, manager_only=True, order=32)
     app.view(views.WON_CALLBACK)(on_won_submit)
     app.action(views.TOGGLE)(on_toggle)
     app.action(views.PICK_AM)(on_pick_am)

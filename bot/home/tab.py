@@ -85,12 +85,19 @@ def on_home_opened(event: dict[str, Any], context: BoltContext, client: WebClien
     after_ack(context, publish, request_of(context), client)
 
 
+def _manager(req: Request, client: WebClient, refusal: str) -> bool:
+    """True for a manager; anyone else is told so by DM."""
+    if req.is_manager(client):
+        return True
+    client.chat_postMessage(channel=req.user_id, text=refusal)
+    return False
+
+
 def on_report(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     """The managers' report button: this week's report by DM."""
     ack()
     req = request_of(context)
-    if not req.is_manager(client):
-        client.chat_postMessage(channel=req.user_id, text="The team report is for managers.")
+    if not _manager(req, client, "The team report is for managers."):
         return
     with req.reading() as s:
         report = reports.report_for(req, s, reports.parse_period("this-week", req.today))
@@ -102,10 +109,8 @@ def on_settings(ack: Ack, body: dict[str, Any], context: BoltContext, client: We
     """The managers' settings button: the settings modal."""
     ack()
     req = request_of(context)
-    if not req.is_manager(client):
-        client.chat_postMessage(channel=req.user_id, text="Settings are for managers.")
-        return
-    workspace.open_settings(req, client, body["trigger_id"])
+    if _manager(req, client, "Settings are for managers."):
+        workspace.open_settings(req, client, body["trigger_id"])
 
 
 def register(app: App, wiring: Wiring) -> None:

@@ -84,12 +84,7 @@ def handle_report(cmd: Command) -> None:
     with cmd.reading() as session:
         report = report_for(cmd.request, session, period, users)
     blocks, left_out = views.report_blocks(report)
-    cmd.respond(
-        response_type="ephemeral",
-        replace_original=True,
-        text=views.fallback_text(report),
-        blocks=blocks,
-    )
+    cmd.replace_ack(views.fallback_text(report), blocks)
     if want_csv or left_out:
         upload_csv(
             cmd.client,

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
@@ -158,30 +158,32 @@ class Claimed(Generic[T]):
     state: T
 
 
-def deliver(
-    run: Pass,
-    claim: Callable[[Session], Claimed[T] | None],
-    record: Callable[[Session, T, Outcome], None],
-    *,
-    log: logging.Logger,
-    job: str,
-    what: str,
-) -> int:
+class Delivery(Protocol[T]):
+    """One kind of paced DM: how an item is claimed, and how its outcome is recorded."""
+
+    def claim(self, run: Pass, session: Session) -> Claimed[T] | None:
+        """Take the item (one atomic statement) and say what to send; None when not ours."""
+
+    def record(self, run: Pass, session: Session, state: T, out: Outcome) -> None:
+        """Store the outcome of the send."""
+
+
+def deliver(run: Pass, delivery: Delivery[T], log: logging.Logger, job: str, what: str) -> int:
     """Claim (with its pace slot, in one transaction), wait for the slot, DM, record, log.
 
-    `claim` returns None when the item is no longer due or another process has it. Returns 1
-    when the DM went out.
+    `job` and `what` name the send in its log line (`prompts`, `prompt`). Returns 1 when the DM
+    went out.
     """
     if run.over_budget():
         return 0
     with run.services.Session.begin() as s:
-        claimed = claim(s)
+        claimed = delivery.claim(run, s)
         if claimed is None:
             return 0
         slot = reserve(s, claimed.team_id, claimed.rate)
     wait_until(slot)
     out = post(run.services, claimed.team_id, claimed.user_id, **claimed.message)
     with run.services.Session.begin() as s:
-        record(s, claimed.state, out)
+        delivery.record(run, s, claimed.state, out)
     log_outcome(log, job, what, claimed.team_id, claimed.user_id, out)
     return 1 if out.status == "sent" else 0

@@ -30,6 +30,9 @@ class Command:
     sub: str
     args: str
     request: Request
+    services: Services
+    team_id: str
+    user_id: str
     channel_id: str
     trigger_id: str
     response_url: str
@@ -41,24 +44,13 @@ class Command:
     session: Session | None = None
 
     @property
-    def services(self) -> Services:
-        """The app's services."""
-        return self.request.services
-
-    @property
-    def team_id(self) -> str:
-        """The workspace's Slack team id."""
-        return self.request.team_id
-
-    @property
-    def user_id(self) -> str:
-        """Who ran the command."""
-        return self.request.user_id
-
-    @property
     def mentions(self) -> list[str]:
         """User ids mentioned in the arguments, in order, without repeats."""
         return list(dict.fromkeys(MENTION_RE.findall(self.args)))
+
+    def replace_ack(self, text: str, blocks: list[dict[str, Any]]) -> None:
+        """Replace the ephemeral "working on it" answer with the result (through response_url)."""
+        self.respond(response_type="ephemeral", replace_original=True, text=text, blocks=blocks)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -138,6 +130,9 @@ class Router:
             sub=sub,
             args=args.strip(),
             request=req,
+            services=req.services,
+            team_id=req.team_id,
+            user_id=req.user_id,
             channel_id=body.get("channel_id") or "",
             trigger_id=body.get("trigger_id") or "",
             response_url=body.get("response_url") or "",

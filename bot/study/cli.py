@@ -9,7 +9,7 @@ from bot.config import ConfigError
 from bot.reports import pick_workspace
 from bot.services import Services
 from bot.study.numbers import load_result
-from bot.study.views import result_text
+from bot.study.result_views import result_text
 from storage.study_repo import latest_study
 
 

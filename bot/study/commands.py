@@ -16,15 +16,11 @@ from bot.config import WorkspaceConfig
 from bot.slack.app import Wiring
 from bot.slack.context import request_of
 from bot.slack.router import Command
-from bot.study import views as views
+from bot.study import dm_views, progress_views, result_views, wording
 from bot.study.fit import on_comment, on_fit_click, on_fit_submit
 from bot.study.jobs import deliver_result, send_study_dms
 from bot.study.numbers import load_result, load_status, result_due_at
-from bot.study.plan import (
-    fit_day,
-    parse_weeks,
-    study_end,
-)
+from bot.study.timeline import fit_day, parse_weeks, study_end
 from bot.timecalc import local_today, zone
 from storage import repo
 from storage import study_repo as q
@@ -75,7 +71,7 @@ def _no_study_text(latest: Study | None) -> str:
         )
     word = "was stopped" if latest.status == "stopped" else "ended"
     return (
-        f"No study is running. The last one ({views.span(latest.starts_on, latest.ends_on)}) "
+        f"No study is running. The last one ({wording.span(latest.starts_on, latest.ends_on)}) "
         f"{word}: see `/rolesplit study result`. Start a new one with `/rolesplit study start`."
     )
 
@@ -111,7 +107,7 @@ def start(cmd: Command, args: str) -> None:
         return
     if study is None:
         by = f", started by <@{running.started_by}>" if running and running.started_by else ""
-        when = f" ({views.span(running.starts_on, running.ends_on)}{by})" if running else ""
+        when = f" ({wording.span(running.starts_on, running.ends_on)}{by})" if running else ""
         cmd.ack(
             response_type="ephemeral",
             text=f"A study is already running{when}, so nothing changed. See how it's going with "
@@ -129,12 +125,12 @@ def start(cmd: Command, args: str) -> None:
         response_type="ephemeral",
         text=(
             f"🧪 *Time study started:* {weeks} week{'s' * (weeks != 1)}, "
-            f"{views.span(study.starts_on, study.ends_on)}, {reps} rep{'s' * (reps != 1)}.\n"
+            f"{wording.span(study.starts_on, study.ends_on)}, {reps} rep{'s' * (reps != 1)}.\n"
             "• *Now:* each rep gets a short DM on why they're asked to log — the numbers are "
             "about the roles, not about judging them.\n"
-            f"• *{views.day_label(fit_day(study.starts_on, study.ends_on))}:* the fit question — "
+            f"• *{wording.day_label(fit_day(study.starts_on, study.ends_on))}:* the fit question — "
             "which work each rep would rather do (only managers see the answers).\n"
-            f"• *{views.day_label(due.date())} at {due:%H:%M}:* the result with the split plan, "
+            f"• *{wording.day_label(due.date())} at {due:%H:%M}:* the result with the split plan, "
             f"{where}.\n"
             "Progress any time: `/rolesplit study`."
         ),
@@ -158,8 +154,8 @@ def show_progress(cmd: Command) -> None:
         return
     cmd.ack(
         response_type="ephemeral",
-        text=views.status_text(status),
-        blocks=views.status_blocks(status),
+        text=progress_views.status_text(status),
+        blocks=progress_views.status_blocks(status),
     )
 
 
@@ -208,13 +204,8 @@ def show_result(cmd: Command) -> None:
     cmd.ack(response_type="ephemeral", text="Working on the study result…")
     with req.services.read() as s:
         result = load_result(s, ws.id, req.settings, study, now)
-    blocks, _ = views.result_blocks(result)
-    cmd.respond(
-        response_type="ephemeral",
-        replace_original=True,
-        text=views.result_fallback(result),
-        blocks=blocks,
-    )
+    blocks, _ = result_views.result_blocks(result)
+    cmd.replace_ack(result_views.result_fallback(result), blocks)
 
 
 # ---------------------------------------------------------------- App Home (managers)
@@ -226,10 +217,10 @@ def home_section(
     """The managers' study blocks for the App Home (read inside the caller's transaction)."""
     study = q.latest_study(s, ws_id) if ws_id is not None else None
     if study is None:
-        return views.home_blocks(None, None)
+        return result_views.home_blocks(None, None)
     if study.status == "open":
-        return views.home_blocks(load_status(s, study.workspace_id, cfg, study, now), None)
-    return views.home_blocks(None, load_result(s, study.workspace_id, cfg, study, now))
+        return result_views.home_blocks(load_status(s, study.workspace_id, cfg, study, now), None)
+    return result_views.home_blocks(None, load_result(s, study.workspace_id, cfg, study, now))
 
 
 def on_home_button(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -245,20 +236,26 @@ def on_home_button(ack: Ack, body: dict[str, Any], context: BoltContext, client:
             study = q.latest_study(s, ws.id) if ws else None
             if ws is None or study is None:
                 text, blocks = _no_study_text(None), None
-            elif want == views.HOME_PROGRESS and study.status == "open":
+            elif want == result_views.HOME_PROGRESS and study.status == "open":
                 status = load_status(s, ws.id, req.settings, study, now)
-                text, blocks = views.status_text(status), views.status_blocks(status)
+                text, blocks = (
+                    progress_views.status_text(status),
+                    progress_views.status_blocks(status),
+                )
             else:
                 result = load_result(s, ws.id, req.settings, study, now)
-                text, blocks = views.result_fallback(result), views.result_blocks(result)[0]
+                text, blocks = (
+                    result_views.result_fallback(result),
+                    result_views.result_blocks(result)[0],
+                )
     client.chat_postMessage(channel=req.user_id, text=text, blocks=blocks)
 
 
 def register(app: App, wiring: Wiring) -> None:
     """`/rolesplit study …` (managers), the fit question's buttons and form, Home buttons."""
-    app.action(re.compile(views.FIT_ACTION_PATTERN))(on_fit_click)
-    app.action(views.FIT_COMMENT)(on_comment)
-    app.view(views.FIT_MODAL)(on_fit_submit)
-    app.action(views.HOME_PROGRESS)(on_home_button)
-    app.action(views.HOME_RESULT)(on_home_button)
+    app.action(re.compile(dm_views.FIT_ACTION_PATTERN))(on_fit_click)
+    app.action(dm_views.FIT_COMMENT)(on_comment)
+    app.view(dm_views.FIT_MODAL)(on_fit_submit)
+    app.action(result_views.HOME_PROGRESS)(on_home_button)
+    app.action(result_views.HOME_RESULT)(on_home_button)
     wiring.router.add("study", handle_study, USAGE, manager_only=True, order=25)

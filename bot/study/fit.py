@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks import metadata_of
 from bot.slack.context import Request, request_of
-from bot.study import views as views
+from bot.study import dm_views
 from storage import repo
 from storage import study_repo as q
 from storage.models import Study
@@ -70,7 +70,7 @@ def _show_saved(client: WebClient, channel: str | None, ts: str | None, saved: S
     """Turn the question into the answer, in place."""
     if not channel or not ts:
         return
-    text, blocks = views.fit_answered(saved.study_id, saved.score, saved.comment, saved.last)
+    text, blocks = dm_views.fit_answered(saved.study_id, saved.score, saved.comment, saved.last)
     try:
         client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
     except SlackApiError as err:  # deleted or too old to edit: the answer itself stands
@@ -124,7 +124,7 @@ def on_comment(
     meta = {"c": container.get("channel_id"), "ts": container.get("message_ts")}
     client.views_open(
         trigger_id=body["trigger_id"],
-        view=views.fit_modal(
+        view=dm_views.fit_modal(
             study_id, answer.score if answer else None, answer.comment if answer else None, meta
         ),
     )
@@ -134,14 +134,14 @@ def on_fit_submit(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """The form: answered in place when something is wrong, nothing stored until it is right."""
-    score, comment, errors = views.read_fit_modal(view["state"]["values"])
+    score, comment, errors = dm_views.read_fit_modal(view["state"]["values"])
     if errors or score is None:
         ack(response_action="errors", errors=errors)
         return
     meta = metadata_of(view)
     result = save_answer(request_of(context), _int(meta.get("study")), score, comment)
     if isinstance(result, str):
-        ack(response_action="errors", errors={views.SCORE_BLOCK: result})
+        ack(response_action="errors", errors={dm_views.SCORE_BLOCK: result})
         return
     ack()
     _show_saved(client, meta.get("c"), meta.get("ts"), result)

@@ -17,7 +17,7 @@ from bot.slack.context import Request, request_of
 from bot.slack.pool import after_ack, soon
 from bot.slack.router import Command
 from bot.timecalc import check_log_date, parse_day
-from bot.timelog import views as views
+from bot.timelog import modal_views, views
 from bot.timelog.record import Logged, Who, announce, clicked, logged_hours, record, who
 
 log = logging.getLogger(__name__)
@@ -35,10 +35,10 @@ def open_modal(
 ) -> None:
     """views.open the Log hours modal for a day, prefilled with what is already logged."""
     if w.problem:
-        view = views.info_modal("rolesplit", w.problem)
+        view = modal_views.info_modal("rolesplit", w.problem)
     else:
         current, note = logged_hours(req, w, day)
-        view = views.modal(day, w.categories, current, note, metadata, notice=notice)
+        view = modal_views.modal(day, w.categories, current, note, metadata, notice=notice)
     try:
         client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as err:  # e.g. expired_trigger_id: the click waited too long
@@ -81,7 +81,9 @@ def on_date_change(ack: Ack, body: dict[str, Any], context: BoltContext, client:
         client.views_update(
             view_id=view["id"],
             hash=view.get("hash"),
-            view=views.modal(day, w.categories, current, note, metadata_of(view), reload=True),
+            view=modal_views.modal(
+                day, w.categories, current, note, metadata_of(view), reload=True
+            ),
         )
     except SlackApiError as err:  # hash_conflict: the person typed on; their view stands
         log.info("modal not reloaded: %s", err.response.get("error"))
@@ -93,7 +95,7 @@ def on_submit(
     """Save: errors answered in the modal (nothing stored), else the day is replaced."""
     req = request_of(context)
     w = who(req)
-    reading = views.read_modal(view["state"]["values"], w.categories)
+    reading = modal_views.read_modal(view["state"]["values"], w.categories)
     errors = dict(reading.errors)
     day = parse_day(reading.day, w.today) if reading.day else None
     problem = w.problem or check_log_date(day, w.today, w.edit_window)
@@ -112,7 +114,7 @@ def _save_submission(
     client: WebClient,
     view: dict[str, Any],
     day: date,
-    reading: views.ModalReading,
+    reading: modal_views.ModalReading,
 ) -> None:
     """After the ack: replace the day (claimed by view id + hash) and announce it."""
     key = f"view:{req.team_id}:{view['id']}:{view.get('hash') or ''}"

@@ -32,6 +32,7 @@ from bot.timecalc import (
     zone,
 )
 from bot.timelog import views as views
+from storage import prompt_repo as pq
 from storage import repo
 from storage import timelog_repo as tl
 from storage.models import Member, Prompt, Workspace
@@ -56,15 +57,15 @@ class DueItem:
     due: Due
     reminder_after: int
     rate: int
-    retry: tl.Retry | None = None
+    retry: pq.Retry | None = None
 
 
 def find_due(services: Services, now: datetime) -> list[DueItem]:
     """Everyone whose prompt is due now, not yet prompted or answered, nor prompted recently."""
     with services.read() as s:
-        workspaces = tl.installed_workspaces(s)
-        candidates = tl.prompt_candidates(s)
-        retries = {r.member_id: r for r in tl.retries(s)}
+        workspaces = pq.installed_workspaces(s)
+        candidates = pq.prompt_candidates(s)
+        retries = {r.member_id: r for r in pq.retries(s)}
     configs: dict[int, WorkspaceConfig] = {}
     usable: dict[int, bool] = {}
     due: list[DueItem] = []
@@ -102,10 +103,10 @@ def find_due(services: Services, now: datetime) -> list[DueItem]:
             )
     if expired:
         with services.Session.begin() as s:
-            tl.skip_retries(s, expired, "window passed before a retry worked")
+            pq.skip_retries(s, expired, "window passed before a retry worked")
     with services.read() as s:
-        done = tl.handled(s, {d.due.local_date for d in due})
-        recent = tl.prompted_since(s, now - MIN_PROMPT_GAP)
+        done = pq.handled(s, {d.due.local_date for d in due})
+        recent = pq.prompted_since(s, now - MIN_PROMPT_GAP)
     return [
         d
         for d in due
@@ -118,46 +119,62 @@ def send_prompts(services: Services, now: datetime) -> int:
     """The prompts job: expire interrupted claims, refresh zones, claim and send what is due."""
     run = Pass(services, now)
     with services.Session.begin() as s:
-        expired = tl.expire_interrupted(s, now - STALE_CLAIM)
-        tl.skip_stale_retries(s, now - timedelta(days=1))
+        expired = pq.expire_interrupted(s, now - STALE_CLAIM)
+        pq.skip_stale_retries(s, now - timedelta(days=1))
     for team_id, user_id, day in expired:  # one line per item, like every scheduled item
         log.warning(
             "prompt interrupted: %s (%s)",
-            tl.INTERRUPTED,
+            pq.INTERRUPTED,
             day.isoformat(),
             extra={"job": "prompts", "team_id": team_id, "user": user_id, "outcome": "interrupted"},
         )
     refresh_zones(services, now)
     items = find_due(services, now)
     random.shuffle(items)  # several processes: fewer collisions on the same claims
-    return run.run(items, lambda item: _prompt_one(run, item))
+    return run.run(items, lambda item: deliver(run, _Prompt(item), log, "prompts", "prompt"))
 
 
-def _prompt_one(run: Pass, item: DueItem) -> int:
-    """Claim one prompt, post it at its pace slot, record the outcome; 1 when a DM went out."""
-    return deliver(
-        run,
-        lambda s: _claim_prompt(run, s, item),
-        lambda s, claim, out: _record_prompt(run, s, item, claim, out),
-        log=log,
-        job="prompts",
-        what="prompt",
-    )
+@dataclass(frozen=True)
+class _Prompt:
+    """The evening prompt of one due member (or its retry after a transient failure)."""
 
+    item: DueItem
 
-def _claim_prompt(run: Pass, s: Session, item: DueItem) -> Claimed[tuple[int, int]] | None:
-    """Take the (member, date) prompt, or its retry: the DM and (prompt id, attempt), or None."""
-    day = item.due.local_date
-    if item.retry is None:
-        prompt_id = tl.claim_prompt(s, item.member_id, day, item.due.due_at, run.lease())
-        attempt = 1
-    else:
-        prompt_id = item.retry.prompt_id
-        attempt = tl.claim_retry(s, prompt_id, item.retry.attempts, run.lease()) or 0
-    if prompt_id is None or attempt == 0:
-        return None  # another process has it
-    message = _prompt_message(s, item.member_id, item.user_id, day, reminder=False)
-    return Claimed(item.team_id, item.user_id, item.rate, message, (prompt_id, attempt))
+    def claim(self, run: Pass, s: Session) -> Claimed[tuple[int, int]] | None:
+        """Take the (member, date) prompt, or its retry: the DM and (prompt id, attempt)."""
+        item, day = self.item, self.item.due.local_date
+        if item.retry is None:
+            prompt_id = pq.claim_prompt(s, item.member_id, day, item.due.due_at, run.lease())
+            attempt = 1
+        else:
+            prompt_id = item.retry.prompt_id
+            attempt = pq.claim_retry(s, prompt_id, item.retry.attempts, run.lease()) or 0
+        if prompt_id is None or attempt == 0:
+            return None  # another process has it
+        message = _prompt_message(s, item.member_id, item.user_id, day, reminder=False)
+        return Claimed(item.team_id, item.user_id, item.rate, message, (prompt_id, attempt))
+
+    def record(self, run: Pass, s: Session, state: tuple[int, int], out: Outcome) -> None:
+        """Sent (with when its reminder is due), or the error; a permanent one deactivates."""
+        (prompt_id, attempt), item = state, self.item
+        if out.status == "sent":
+            sent_at = run.lease()
+            due = reminder_at(sent_at, item.due.local_date, item.tz, item.reminder_after)
+            pq.record_prompt(
+                s,
+                prompt_id,
+                attempt,
+                status="sent",
+                sent_at=sent_at,
+                error=None,
+                channel_id=out.channel,
+                message_ts=out.ts,
+                reminder_due_at=due,
+            )
+            return
+        pq.record_prompt(s, prompt_id, attempt, status=out.status, error=out.error[:200])
+        if out.permanent:
+            _deactivate(s, item.member_id, out.error)
 
 
 def _prompt_message(
@@ -175,29 +192,6 @@ def _prompt_message(
     }
 
 
-def _record_prompt(
-    run: Pass, s: Session, item: DueItem, claim: tuple[int, int], out: Outcome
-) -> None:
-    prompt_id, attempt = claim
-    if out.status == "sent":
-        sent_at = run.lease()
-        tl.record_prompt(
-            s,
-            prompt_id,
-            attempt,
-            status="sent",
-            sent_at=sent_at,
-            error=None,
-            channel_id=out.channel,
-            message_ts=out.ts,
-            reminder_due_at=reminder_at(sent_at, item.due.local_date, item.tz, item.reminder_after),
-        )
-        return
-    tl.record_prompt(s, prompt_id, attempt, status=out.status, error=out.error[:200])
-    if out.permanent:
-        _deactivate(s, item.member_id, out.error)
-
-
 def _deactivate(session: Session, member_id: int, error: str) -> None:
     member = session.get(Member, member_id)
     if member is not None and member.active:
@@ -211,57 +205,52 @@ def send_reminders(services: Services, now: datetime) -> int:
     """One reminder per unanswered prompt after the delay; none after that or after midnight."""
     run = Pass(services, now)
     with services.read() as s:
-        ids = tl.due_reminders(s, now)
-    return run.run(ids, lambda prompt_id: _remind_one(run, prompt_id))
+        ids = pq.due_reminders(s, now)
+    return run.run(ids, lambda i: deliver(run, _Reminder(i), log, "reminders", "reminder"))
 
 
-def _remind_one(run: Pass, prompt_id: int) -> int:
-    """Claim one reminder, re-check it is still wanted, post it; 1 when a DM went out."""
-    return deliver(
-        run,
-        lambda s: _claim_reminder(run, s, prompt_id),
-        lambda s, claim, out: _record_reminder(run, s, claim, out),
-        log=log,
-        job="reminders",
-        what="reminder",
-    )
+@dataclass(frozen=True)
+class _Reminder:
+    """The one reminder of a sent, unanswered prompt."""
 
+    prompt_id: int
 
-def _claim_reminder(run: Pass, s: Session, prompt_id: int) -> Claimed[tuple[int, int]] | None:
-    """Take a prompt's reminder if it is still wanted: the DM and (prompt id, member id)."""
-    if not tl.claim_reminder(s, prompt_id, run.lease()):
-        return None
-    prompt = s.get(Prompt, prompt_id)
-    member = s.get(Member, prompt.member_id) if prompt else None
-    ws = s.get(Workspace, member.workspace_id) if member else None
-    if prompt is None or member is None or ws is None:
-        return None
-    if not _still_wanted(run, prompt, member, ws) or tl.get_day(s, member.id, prompt.local_date):
-        log.info(
-            "reminder skipped: answered, paused, off the roster or past midnight",
-            extra={
-                "job": "reminders",
-                "team_id": ws.team_id,
-                "user": member.user_id,
-                "outcome": "skipped",
-            },
-        )
-        return None
-    message = _prompt_message(s, member.id, member.user_id, prompt.local_date, reminder=True)
-    rate = per_minute(run.services.config(ws))
-    return Claimed(ws.team_id, member.user_id, rate, message, (prompt_id, member.id))
+    def claim(self, run: Pass, s: Session) -> Claimed[int] | None:
+        """Take the reminder if it is still wanted: the DM, and the member id."""
+        if not pq.claim_reminder(s, self.prompt_id, run.lease()):
+            return None
+        prompt = s.get(Prompt, self.prompt_id)
+        member = s.get(Member, prompt.member_id) if prompt else None
+        ws = s.get(Workspace, member.workspace_id) if member else None
+        if prompt is None or member is None or ws is None:
+            return None
+        if not _still_wanted(run, prompt, member, ws) or tl.get_day(
+            s, member.id, prompt.local_date
+        ):
+            log.info(
+                "reminder skipped: answered, paused, off the roster or past midnight",
+                extra={
+                    "job": "reminders",
+                    "team_id": ws.team_id,
+                    "user": member.user_id,
+                    "outcome": "skipped",
+                },
+            )
+            return None
+        message = _prompt_message(s, member.id, member.user_id, prompt.local_date, reminder=True)
+        rate = per_minute(run.services.config(ws))
+        return Claimed(ws.team_id, member.user_id, rate, message, member.id)
 
-
-def _record_reminder(run: Pass, s: Session, claim: tuple[int, int], out: Outcome) -> None:
-    prompt_id, member_id = claim
-    if out.status == "sent":
-        tl.record_reminder(s, prompt_id, reminded_at=run.lease())
-    elif out.status == "retry":
-        tl.release_reminder(s, prompt_id, f"reminder: {out.error}")
-    else:
-        tl.record_reminder(s, prompt_id, error=f"reminder: {out.error}"[:200])
-        if out.permanent:
-            _deactivate(s, member_id, out.error)
+    def record(self, run: Pass, s: Session, member_id: int, out: Outcome) -> None:
+        """Reminded, given back (nothing was sent), or the error."""
+        if out.status == "sent":
+            pq.record_reminder(s, self.prompt_id, reminded_at=run.lease())
+        elif out.status == "retry":
+            pq.release_reminder(s, self.prompt_id, f"reminder: {out.error}")
+        else:
+            pq.record_reminder(s, self.prompt_id, error=f"reminder: {out.error}"[:200])
+            if out.permanent:
+                _deactivate(s, member_id, out.error)
 
 
 def _still_wanted(run: Pass, prompt: Prompt, member: Member, ws: Workspace) -> bool:
@@ -279,8 +268,8 @@ def _still_wanted(run: Pass, prompt: Prompt, member: Member, ws: Workspace) -> b
 def refresh_zones(services: Services, now: datetime) -> int:
     """Re-read a few reps' Slack time zones whose last check is over a day old (claimed)."""
     with services.Session.begin() as s:
-        stale = tl.claim_tz_checks(s, now - timedelta(days=1), now, TZ_CHECKS_PER_TICK)
-        teams = {w.id: w.team_id for w in tl.installed_workspaces(s).values()}
+        stale = pq.claim_tz_checks(s, now - timedelta(days=1), now, TZ_CHECKS_PER_TICK)
+        teams = {w.id: w.team_id for w in pq.installed_workspaces(s).values()}
     changed = 0
     for member_id, user_id, ws_id in stale:
         team_id = teams[ws_id]
@@ -292,5 +281,5 @@ def refresh_zones(services: Services, now: datetime) -> int:
         tz = (info or {}).get("tz")
         if tz and zone(tz).key == tz:
             with services.Session.begin() as s:
-                changed += tl.set_tz(s, member_id, tz)
+                changed += pq.set_tz(s, member_id, tz)
     return changed

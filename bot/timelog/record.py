@@ -24,6 +24,7 @@ from bot.split import split_over
 from bot.timecalc import week_range
 from bot.timelog import views as views
 from bot.timelog.parse import CategoryRef
+from storage import prompt_repo as pq
 from storage import repo
 from storage import timelog_repo as tl
 from storage.models import Member
@@ -139,7 +140,7 @@ def record(
         week = views.Week(
             split_over(by_day, first, day), tl.days_answered(s, member.id, first, day)
         )
-        prompt = tl.prompt_for(s, member.id, day)
+        prompt = pq.prompt_for(s, member.id, day)
         where = (
             (prompt.channel_id, prompt.message_ts)
             if prompt and prompt.channel_id and prompt.message_ts

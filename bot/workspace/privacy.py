@@ -32,6 +32,8 @@ from storage.models import (
 )
 
 FORGET_CONFIRM = "forget_confirm"
+EXPORT_USAGE = "export @user — that person's data, as a file"
+FORGET_USAGE = "forget @user — erase that person's data"
 
 
 def _plain(value: Any) -> Any:
@@ -187,18 +189,6 @@ def on_confirm(
 
 def register(app: App, wiring: Wiring) -> None:
     """`/rolesplit export` and `/rolesplit forget` (managers)."""
-    wiring.router.add(
-        "export",
-        handle_export,
-        "export @user — that person's data, as a file",
-        manager_only=True,
-        order=50,
-    )
-    wiring.router.add(
-        "forget",
-        handle_forget,
-        "forget @user — erase that person's data",
-        manager_only=True,
-        order=51,
-    )
+    wiring.router.add("export", handle_export, EXPORT_USAGE, manager_only=True, order=50)
+    wiring.router.add("forget", handle_forget, FORGET_USAGE, manager_only=True, order=51)
     app.action(FORGET_CONFIRM)(on_confirm)

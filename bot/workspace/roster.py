@@ -18,11 +18,13 @@ from bot.slack.blocks import fmt_time
 from bot.slack.context import request_of
 from bot.slack.router import COMMAND, Command
 from storage import repo
-from storage.models import Member
+from storage.models import ROLES, Member
 
 log = logging.getLogger(__name__)
 
 ADD_USAGE = "add @user [@user …] as hunter|farmer|hybrid|manager"
+REMOVE_USAGE = "remove @user [@user …]"
+ROSTER_USAGE = "roster — who is on it, their zones and prompt times"
 ADD_RE = re.compile(r"\bas\s+([a-z]+)\s*$", re.IGNORECASE)
 ROLE_TITLES = {
     "manager": "Managers",
@@ -40,7 +42,7 @@ def parse_add(args: str, mentions: list[str]) -> tuple[list[str], str] | str:
     if not match:
         return "Say which role, e.g. `/rolesplit add @dana as farmer`."
     role = match.group(1).lower()
-    if role not in repo.ROLES:
+    if role not in ROLES:
         return f"`{role}` is not a role. Use hunter, farmer, hybrid or manager."
     return mentions, role
 
@@ -189,15 +191,8 @@ def register(app: App, wiring: Wiring) -> None:
     """Roster subcommands and the time-zone refresh on `user_change`."""
     router = wiring.router
     router.add("add", handle_add, ADD_USAGE, manager_only=True, order=10)
-    router.add("remove", handle_remove, "remove @user [@user …]", manager_only=True, order=11)
-    router.add(
-        "roster",
-        handle_roster,
-        "roster — who is on it, their zones and prompt times",
-        manager_only=True,
-        order=12,
-        read_only=True,
-    )
+    router.add("remove", handle_remove, REMOVE_USAGE, manager_only=True, order=11)
+    router.add("roster", handle_roster, ROSTER_USAGE, manager_only=True, order=12, read_only=True)
     # answered entirely in the ack: no need to wait for Bolt's poll
     wiring.acks_inline(commands=[f"{COMMAND} roster", f"{COMMAND} remove"])
     app.event("user_change")(on_user_change)

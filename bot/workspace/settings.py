@@ -13,11 +13,12 @@ from bot.config import WEEKDAYS, parse_hhmm
 from bot.slack.app import Wiring
 from bot.slack.context import Request, request_of
 from bot.slack.router import Command
+from bot.split import KINDS
 from bot.workspace import settings_views as views
 from storage import repo
 from storage.models import Category
 
-KINDS = ("hunting", "farming", "other")
+USAGE = "settings — prompt time, work days, rollup, categories, hand-offs"
 
 
 @dataclass
@@ -233,11 +234,5 @@ def on_submit(
 
 def register(app: App, wiring: Wiring) -> None:
     """`/rolesplit settings` and its modal."""
-    wiring.router.add(
-        "settings",
-        handle_settings,
-        "settings — prompt time, work days, rollup, categories, hand-offs",
-        manager_only=True,
-        order=40,
-    )
+    wiring.router.add("settings", handle_settings, USAGE, manager_only=True, order=40)
     app.view(views.CALLBACK)(on_submit)
