@@ -95,16 +95,15 @@ def setup_space(services: Services, handoff_id: int) -> None:
     if mode == "thread":
         channel = cfg.handoff_channel
     blocks = _intro(services, handoff_id)
-    try:
-        resp = client.chat_postMessage(
-            channel=channel or "", text=f"Hand-off: {acct.name}", blocks=blocks
-        )
-    except SlackApiError as err:
-        _finish(services, handoff_id, status="failed", error=str(err.response.get("error")))
+    out = outbound.post(
+        services, team_id, channel or "", text=f"Hand-off: {acct.name}", blocks=blocks
+    )
+    if out.status != "sent":
+        _finish(services, handoff_id, status="failed", error=out.error)
         tell_managers(
             services,
             team_id,
-            f"⚠️ The *{acct.name}* introduction could not be posted: `{err.response.get('error')}`.",
+            f"⚠️ The *{acct.name}* introduction could not be posted: `{out.error}`.",
         )
         return
     _finish(
@@ -112,9 +111,9 @@ def setup_space(services: Services, handoff_id: int) -> None:
         handoff_id,
         status="open",
         mode=mode,
-        channel=resp["channel"],
-        intro_ts=resp["ts"],
-        thread_ts=resp["ts"] if mode == "thread" else None,
+        channel=out.channel,
+        intro_ts=out.ts,
+        thread_ts=out.ts if mode == "thread" else None,
     )
     if problems:
         tell_managers(services, team_id, f"Hand-off *{acct.name}*: " + " ".join(problems))

@@ -16,6 +16,7 @@ from bot.reports.charts import rollup_chart
 from bot.reports.model import Report, build_report, to_csv
 from bot.reports.period import PERIOD_USAGE, Period, parse_period
 from bot.services import Services
+from bot.slack import outbound
 from bot.slack.app import Wiring
 from bot.slack.client import NoTokenError
 from bot.slack.context import Request
@@ -158,24 +159,29 @@ def _post_rollup(
     with services.read() as s:
         report = build_report(s, ws.id, cfg, period, workspace_today(services, cfg))
     blocks, left_out = views.report_blocks(report, title="Weekly rollup", csv_hint=False)
+    out = outbound.post(
+        services,
+        ws.team_id,
+        cfg.rollup_channel or "",
+        text=views.fallback_text(report),
+        blocks=blocks,
+    )
+    if out.status != "sent":  # claimed once a week: a failure is recorded, not retried
+        return "failed", out.error[:200], None
     try:
         client = services.slack.for_team(ws.team_id)
-        resp = client.chat_postMessage(
-            channel=cfg.rollup_channel or "", text=views.fallback_text(report), blocks=blocks
-        )
-        channel, ts = resp["channel"], resp["ts"]
         names = _names(services, client, ws.team_id, report)
         client.files_upload_v2(
-            channel=channel,
-            thread_ts=ts,
+            channel=out.channel,
+            thread_ts=out.ts,
             content=rollup_chart(report, names),
             filename=f"rolesplit-{week.isoformat()}.png",
             title=f"Hunting / farming / other hours, week of {week:%-d %b}",
         )
         if left_out:
             client.files_upload_v2(
-                channel=channel,
-                thread_ts=ts,
+                channel=out.channel,
+                thread_ts=out.ts,
                 content=to_csv(report),
                 filename=f"rolesplit-{week.isoformat()}.csv",
                 title="All reps, per category",
@@ -184,7 +190,7 @@ def _post_rollup(
         return "failed", "no bot token", None
     except SlackApiError as err:
         return "failed", str(err.response.get("error"))[:200], None
-    return "sent", None, ts
+    return "sent", None, out.ts
 
 
 def _names(services: Services, client: WebClient, team_id: str, report: Report) -> dict[str, str]:

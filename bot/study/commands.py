@@ -21,7 +21,7 @@ from bot.study.fit import on_comment, on_fit_click, on_fit_submit
 from bot.study.jobs import deliver_result, send_study_dms
 from bot.study.numbers import load_result, load_status, result_due_at
 from bot.study.timeline import fit_day, parse_weeks, study_end
-from bot.timecalc import local_today, zone
+from bot.timecalc import zone
 from storage import repo
 from storage import study_repo as q
 from storage.models import Study
@@ -87,10 +87,9 @@ def start(cmd: Command, args: str) -> None:
         )
         return
     services, now = cmd.services, cmd.services.now()
+    cfg, today = cmd.request.settings, cmd.request.today
     with services.Session.begin() as s:
         ws = repo.ensure_workspace(s, cmd.team_id)
-        cfg = services.config(ws)
-        today = local_today(now, cfg.timezone)
         reps = len(q.active_reps(s, ws.id))
         study = (
             q.create_study(s, ws.id, cmd.user_id, today, study_end(today, weeks), weeks, now)
@@ -162,10 +161,9 @@ def show_progress(cmd: Command) -> None:
 def stop(cmd: Command) -> None:
     """End the open study today and send its result at once."""
     services, now = cmd.services, cmd.services.now()
+    cfg, today = cmd.request.settings, cmd.request.today
     with services.Session.begin() as s:
         ws = repo.ensure_workspace(s, cmd.team_id)
-        cfg = services.config(ws)
-        today = local_today(now, cfg.timezone)
         study = q.open_study(s, ws.id)
         stopped = False
         if study is not None:
