@@ -81,9 +81,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({exc})") from None
     if settings.slack_bot_token and not settings.oauth:
         # single-workspace mode: a token that works means the app is installed (again)
-        from bot.workspace.lifecycle import set_installed
+        from bot.workspace import set_installed
 
-        team_id = services.make_client(settings.slack_bot_token).auth_test()["team_id"]
+        team_id = services.slack.client(settings.slack_bot_token).auth_test()["team_id"]
         set_installed(services, str(team_id), True)
     scheduler = None
     if settings.scheduler == "on":
@@ -154,7 +154,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     """rolesplit report [PERIOD] [--team T] [--csv] | rolesplit report --study [--team T]."""
     settings = load_settings()
     services = open_database(settings, auto_migrate=False)
-    from bot.reports.cli import print_report, print_study
+    from bot.reports import print_report
+    from bot.study import print_study
 
     try:
         if args.study:
@@ -172,7 +173,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """The whole product against a local simulated Slack workspace, as a web page."""
     from pathlib import Path
 
-    from bot.demo.serve import serve
+    from bot.demo import serve
 
     return serve(Path(args.db), port=args.port, fresh=args.fresh)
 

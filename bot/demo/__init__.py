@@ -5,3 +5,7 @@ blocks.py (Block Kit to HTML) · elements.py (clicks and form state in Slack's s
 driver.py (signed requests to the app's /slack/events, as Slack sends them) · page.py (the
 page) · seed.py (the sample agency) · server.py (one loopback server for all of it).
 """
+
+from bot.demo.main import serve
+
+__all__ = ["serve"]

@@ -13,7 +13,7 @@ from bot.demo.state import Raw
 from bot.demo.transport import Outcome
 
 if TYPE_CHECKING:
-    from bot.demo.runner import Demo
+    from bot.demo.host import DemoHost as Demo
 
 AWAY = (":palm_tree:", "On vacation")
 CRM_DEAL = {

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from bot.demo import agency
 
 if TYPE_CHECKING:
-    from bot.demo.runner import Demo
+    from bot.demo.host import DemoHost as Demo
 
 OPEN_MODAL = "daylog_open"  # the prompt's Log hours button (bot.timelog.views.OPEN_MODAL)
 

@@ -17,7 +17,7 @@ from bot.demo.page import (
 )
 
 if TYPE_CHECKING:
-    from bot.demo.runner import Demo
+    from bot.demo.host import DemoHost as Demo
 
 DEFAULT_VIEWER = "U0SAM"
 

@@ -151,6 +151,10 @@ class Demo:
         """Keep the simulated workspace next to the database."""
         model.save(self.ws.snapshot(), self.snapshot_path)
 
+    def settle(self) -> None:
+        """Wait until what the app does after its answers has happened."""
+        self.site.settle()
+
     def note(self, text: str) -> None:
         """One line of the "under the hood" log."""
         local = self.clock().astimezone(ZoneInfo(agency.WORKSPACE_TZ))

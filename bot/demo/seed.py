@@ -20,7 +20,7 @@ from storage import repo
 from storage import timelog_repo as tl
 
 if TYPE_CHECKING:
-    from bot.demo.runner import Demo
+    from bot.demo.host import DemoHost as Demo
 
 log = logging.getLogger("bot.demo")
 WAIT_SECONDS = 30.0
@@ -57,7 +57,7 @@ def say(demo: Demo, user: str, channel: str, text: str, expect: str) -> Message:
     if not out.ok:
         raise SeedError(f"{text!r}: {out.note}")
     found = wait_for(demo, user, channel, mark, expect)
-    demo.site.settle()  # what the app does after its answer happens at this moment too
+    demo.settle()  # what the app does after its answer happens at this moment too
     return found
 
 
@@ -75,7 +75,7 @@ def click(demo: Demo, user: str, msg: Message, action_prefix: str, value_part: s
                 )
                 if not out.ok:
                     raise SeedError(f"click {aid}: {out.note}")
-                demo.site.settle()
+                demo.settle()
                 return
     raise SeedError(f"no {action_prefix!r} button with {value_part!r} in the message")
 

@@ -9,14 +9,15 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs
 
-if TYPE_CHECKING:
-    from bot.demo.runner import Demo
+from bot.demo.host import DemoHost as Demo
 
 log = logging.getLogger("bot.demo")
 StartResponse = Callable[..., Any]
+
+
 Wsgi = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 MAX_BODY = 8 * 1024 * 1024
 STATIC = {"demo.js": "text/javascript", "demo.css": "text/css", "index.html": "text/html"}

@@ -30,8 +30,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from bot.reports.confidence import Interval, farming_interval
-from bot.reports.rules import Split, whole_percentages
 from bot.reports.verdict import TeamVerdict, decide
+from bot.split import Split, whole_percentages
 
 ZERO = Decimal(0)
 TENTH = Decimal("0.1")

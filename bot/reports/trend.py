@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from bot.reports.numbers import RepInput
-from bot.reports.rules import Split
+from bot.split import Split
 
 BLOCKS = "▁▂▃▄▅▆▇█"  # 0–12.5% … 87.5–100%
 SPARK_WEEKS = 8

@@ -16,7 +16,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from typing import Protocol
 
 from bot.reports.confidence import LEVEL, Interval, MoreDays, more_days_for_interval
-from bot.reports.rules import FARMING_LINE, KINDS, Split, whole_percentages
+from bot.split import FARMING_LINE, KINDS, Split, whole_percentages
 
 CONSIDER_AT = Decimal("0.40")
 MIN_LOGGED_SHARE = Decimal("0.60")  # of the team's work days

@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bot.reports.rules import Split, whole_percentages
 from bot.slack.blocks import MAX_MESSAGE_BLOCKS, button, context, fmt_hours, section, truncate
+from bot.split import Split, whole_percentages
 
 # the Log hours form lives in logform; its ids and builders are used through this module too
 from bot.timelog.logform import CATEGORY_BLOCK as CATEGORY_BLOCK

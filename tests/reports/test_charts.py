@@ -10,7 +10,8 @@ from decimal import Decimal
 from bot.reports.charts import rollup_chart
 from bot.reports.model import RepLine, Report
 from bot.reports.period import Period
-from bot.reports.rules import Split, split, verdict
+from bot.reports.rules import verdict
+from bot.split import Split, split
 
 D = Decimal
 WEEK = Period(date(2026, 11, 16), date(2026, 11, 22), "last week (16–22 Nov)")

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.reports.confidence import Interval, farming_interval, more_days_for_interval, t95
-from bot.reports.rules import Split
 from bot.reports.verdict import category_definitions, decide, percent_bounds, percent_text
+from bot.split import Split
 
 D = Decimal
 

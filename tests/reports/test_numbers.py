@@ -11,8 +11,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.reports.numbers import RepInput, compute, count_days, weekdays_between
-from bot.reports.rules import Split
 from bot.reports.verdict import INTERVAL, MIN_DAYS, SEPARATE
+from bot.split import Split
 
 D = Decimal
 MON = date(2026, 11, 2)  # Monday 2 November 2026

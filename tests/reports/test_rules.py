@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.reports.period import parse_period, work_days_between
-from bot.reports.rules import Split, account_managers_needed, split, verdict, whole_percentages
+from bot.reports.rules import account_managers_needed, verdict
+from bot.split import Split, split, whole_percentages
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 D = Decimal

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from bot.reports.numbers import RepInput
-from bot.reports.rules import Split
 from bot.reports.trend import block, month_buckets, sparkline, trend, week_buckets
+from bot.split import Split
 
 D = Decimal
 TODAY = date(2026, 11, 25)  # a Wednesday

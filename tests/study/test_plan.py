@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.reports.rules import Split
+from bot.split import Split
 from bot.study.plan import (
     ACCOUNT_MANAGER,
     HUNTER,
@@ -23,18 +23,20 @@ from bot.study.plan import (
     RepEvidence,
     clear_farmer,
     evidence_lean,
+    has_enough_data,
+    min_days_for,
+    plan_summary,
+    suggest,
+)
+from bot.study.timeline import (
     fit_day,
     fit_due_at,
-    has_enough_data,
     logging_rate,
-    min_days_for,
     parse_weeks,
-    plan_summary,
     progress,
     reminder_due_at,
     study_end,
     study_weeks,
-    suggest,
     trend,
     work_morning,
 )
@@ -397,7 +399,7 @@ def _result(plan: Plan, team: Split, n_weeks: int = 4) -> Any:
     from bot.reports.model import Report
     from bot.reports.period import Period
     from bot.reports.rules import verdict
-    from bot.study.views import StudyResult
+    from bot.study.result_views import StudyResult
 
     last = study_end(TUE, n_weeks)
     report = Report(Period(TUE, last, "the study"), [], [], team, verdict(team, []), D("1.5"), 40)
@@ -435,13 +437,13 @@ def _big_team(n: int, seed: int) -> list[RepEvidence]:
 @settings(max_examples=25, deadline=None)
 @given(st.integers(min_value=0, max_value=1500), st.integers(), st.integers(1, 12))
 def test_result_and_progress_always_fit_a_message(n: int, seed: int, n_weeks: int) -> None:
-    from bot.study import views as views
+    from bot.study import progress_views, result_views
 
     team = _big_team(n, seed)
     plan = suggest(team)
     result = _result(plan, sum((r.split for r in team), Split()), n_weeks)
     for public in (False, True):
-        blocks, left_out = views.result_blocks(result, public=public)
+        blocks, left_out = result_views.result_blocks(result, public=public)
         assert len(blocks) <= 50
         assert all(len((b.get("text") or {}).get("text", "")) <= 3000 for b in blocks)
         text = json.dumps(blocks)
@@ -450,7 +452,7 @@ def test_result_and_progress_always_fit_a_message(n: int, seed: int, n_weeks: in
             assert left_out == 0 or f"{left_out} more reps did not fit here" in text
             assert shown + left_out >= n  # everyone is named or counted
             assert n > 1000 or left_out == 0  # up to a thousand reps, everyone is named
-    status = views.StudyStatus(
+    status = progress_views.StudyStatus(
         first=TUE,
         last=study_end(TUE, n_weeks),
         weeks=n_weeks,
@@ -458,7 +460,7 @@ def test_result_and_progress_always_fit_a_message(n: int, seed: int, n_weeks: in
         today=TUE + timedelta(days=9),
         progress=progress(TUE, study_end(TUE, n_weeks), TUE + timedelta(days=9)),
         reps=tuple(
-            views.RepStatus(
+            progress_views.RepStatus(
                 r.user_id,
                 logging_rate(
                     set(), TUE, study_end(TUE, n_weeks), TUE + timedelta(days=9), WEEKDAYS
@@ -473,36 +475,36 @@ def test_result_and_progress_always_fit_a_message(n: int, seed: int, n_weeks: in
         fit_answered=0,
         result_at=datetime(2026, 12, 22, 9, tzinfo=UTC),
     )
-    blocks = views.status_blocks(status)
+    blocks = progress_views.status_blocks(status)
     assert len(blocks) <= 50
     assert all(len((b.get("text") or {}).get("text", "")) <= 3000 for b in blocks)
 
 
 def test_fit_form_reads_and_checks_the_answer() -> None:
-    from bot.study import views as views
+    from bot.study import dm_views
 
     def values(score: str | None, comment: str | None) -> dict[str, Any]:
         option = {"value": score} if score else None
         return {
-            views.SCORE_BLOCK: {views.SCORE_ACTION: {"selected_option": option}},
-            views.COMMENT_BLOCK: {views.COMMENT_ACTION: {"value": comment}},
+            dm_views.SCORE_BLOCK: {dm_views.SCORE_ACTION: {"selected_option": option}},
+            dm_views.COMMENT_BLOCK: {dm_views.COMMENT_ACTION: {"value": comment}},
         }
 
-    assert views.read_fit_modal(values("4", "  I  like\nmy regulars ")) == (
+    assert dm_views.read_fit_modal(values("4", "  I  like\nmy regulars ")) == (
         4,
         "I like my regulars",
         {},
     )
-    assert views.read_fit_modal(values(None, None))[2] == {
-        views.SCORE_BLOCK: "Pick one of the five answers."
+    assert dm_views.read_fit_modal(values(None, None))[2] == {
+        dm_views.SCORE_BLOCK: "Pick one of the five answers."
     }
-    assert views.read_fit_modal(values("9", None))[0] is None
-    assert views.COMMENT_BLOCK in views.read_fit_modal(values("3", "x" * 501))[2]
-    modal = views.fit_modal(7, 2, "hi", {"c": "D1", "ts": "1.2"})
+    assert dm_views.read_fit_modal(values("9", None))[0] is None
+    assert dm_views.COMMENT_BLOCK in dm_views.read_fit_modal(values("3", "x" * 501))[2]
+    modal = dm_views.fit_modal(7, 2, "hi", {"c": "D1", "ts": "1.2"})
     assert modal["blocks"][0]["element"]["initial_option"]["value"] == "2"
     assert json.loads(modal["private_metadata"]) == {"study": 7, "c": "D1", "ts": "1.2"}
     assert len(modal["title"]["text"]) <= 24
-    _, blocks = views.fit_blocks("U1", 7, date(2026, 12, 21))
+    _, blocks = dm_views.fit_blocks("U1", 7, date(2026, 12, 21))
     buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert [b["action_id"] for b in buttons] == [f"study_fit_{i}" for i in range(1, 6)]
     assert all(len(b["text"]["text"]) <= 75 and b["value"] == "7" for b in buttons)

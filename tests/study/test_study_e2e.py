@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from bot import jobs
 from bot.services import Services
-from bot.study import views as v
+from bot.study import dm_views, result_views
 from storage import repo
 from storage.models import Account, FitAnswer, Member, Study, StudyMessage
 from tests.support.app import Running, make_settings
@@ -91,7 +91,7 @@ def fit_message(run: Running, user_id: str, reminder: bool = False) -> dict[str,
         ts
         for (channel, ts), m in run.fake.messages.items()
         if channel == "D" + user_id
-        and any(b.get("block_id") == v.FIT_BLOCK for b in m.get("blocks") or [])
+        and any(b.get("block_id") == dm_views.FIT_BLOCK for b in m.get("blocks") or [])
     )
     return {"type": "message", "ts": found[-1 if reminder else 0], "text": "", "user": "UBOT"}
 
@@ -99,7 +99,7 @@ def fit_message(run: Running, user_id: str, reminder: bool = False) -> dict[str,
 def click_fit(run: Running, user_id: str, score: int, study_id: int, **kw: Any) -> None:
     msg = kw.pop("message", None) or fit_message(run, user_id)
     resp = run.slack.block_action(
-        v.FIT_ACTION.format(score),
+        dm_views.FIT_ACTION.format(score),
         value=str(study_id),
         user_id=user_id,
         message=msg,
@@ -112,8 +112,12 @@ def click_fit(run: Running, user_id: str, score: int, study_id: int, **kw: Any) 
 def fit_values(score: str | None, comment: str | None) -> dict[str, Any]:
     option = {"text": {"type": "plain_text", "text": score}, "value": score} if score else None
     return {
-        v.SCORE_BLOCK: {v.SCORE_ACTION: {"type": "radio_buttons", "selected_option": option}},
-        v.COMMENT_BLOCK: {v.COMMENT_ACTION: {"type": "plain_text_input", "value": comment}},
+        dm_views.SCORE_BLOCK: {
+            dm_views.SCORE_ACTION: {"type": "radio_buttons", "selected_option": option}
+        },
+        dm_views.COMMENT_BLOCK: {
+            dm_views.COMMENT_ACTION: {"type": "plain_text_input", "value": comment}
+        },
     }
 
 
@@ -255,23 +259,26 @@ def test_a_four_week_study_ends_with_a_reasoned_split_plan(running: Running) -> 
     assert "You said: *4 · Mostly existing accounts*" in update.text
     assert answers(running) == {"UDANA": (4, None)}
     resp = running.slack.block_action(
-        v.FIT_COMMENT, value=str(study.id), user_id="UDANA", message=fit_message(running, "UDANA")
+        dm_views.FIT_COMMENT,
+        value=str(study.id),
+        user_id="UDANA",
+        message=fit_message(running, "UDANA"),
     )
     assert resp.status == 200
     form = running.fake.wait_for("views.open")[-1].json("view")
     assert form["blocks"][0]["element"]["initial_option"]["value"] == "4"
     empty = running.slack.view_submission(
-        v.FIT_MODAL,
+        dm_views.FIT_MODAL,
         fit_values(None, "x"),
         user_id="UDANA",
         private_metadata=form["private_metadata"],
     )
     assert empty.json() == {
         "response_action": "errors",
-        "errors": {v.SCORE_BLOCK: "Pick one of the five answers."},
+        "errors": {dm_views.SCORE_BLOCK: "Pick one of the five answers."},
     }
     saved = running.slack.view_submission(
-        v.FIT_MODAL,
+        dm_views.FIT_MODAL,
         fit_values("5", "  I like growing the accounts I know  "),
         user_id="UDANA",
         private_metadata=form["private_metadata"],
@@ -626,12 +633,12 @@ def test_managers_see_the_study_on_their_home_and_reps_do_not(running: Running) 
     running.slack.app_home_opened("UDANA")
     running.fake.wait_for("views.publish", 3)
     assert "Time study" not in json.dumps(running.fake.home_views["UDANA"], ensure_ascii=False)
-    running.slack.block_action(v.HOME_PROGRESS, value="progress", user_id="UBOSS")
+    running.slack.block_action(result_views.HOME_PROGRESS, value="progress", user_id="UBOSS")
     dm = running.fake.wait_for(
         "chat.postMessage", predicate=lambda c: c.args.get("channel") == "UBOSS"
     )[-1]
     assert "Time study — week 2 of 4" in dm.text
-    running.slack.block_action(v.HOME_PROGRESS, value="progress", user_id="UDANA")
+    running.slack.block_action(result_views.HOME_PROGRESS, value="progress", user_id="UDANA")
     told = running.fake.wait_for(
         "chat.postMessage",
         predicate=lambda c: c.args.get("channel") == "UDANA" and "for managers" in c.text,
@@ -643,7 +650,7 @@ def test_terminal_prints_the_study_result(
     running: Running, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from bot.config import ConfigError
-    from bot.reports.cli import print_study
+    from bot.study import print_study
 
     team_of_four(running)
     with pytest.raises(ConfigError, match="no time study has run"):

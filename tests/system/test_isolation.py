@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import jobs
-from bot.study import views as study_views
+from bot.study import dm_views
 from storage import repo
 from storage.models import (
     Account,
@@ -290,9 +290,9 @@ def test_a_study_is_seen_and_answered_only_in_its_own_workspace(seeded: Running)
     )
     run.fake.reset()
     # Beta's rep clicking on Acme's study: no form opens, no answer is stored
-    run.slack.block_action(study_views.FIT_COMMENT, str(study_id), user_id="UB1", team_id=TEAM_B)
+    run.slack.block_action(dm_views.FIT_COMMENT, str(study_id), user_id="UB1", team_id=TEAM_B)
     run.slack.block_action(
-        study_views.FIT_ACTION.format(5), str(study_id), user_id="UB1", team_id=TEAM_B
+        dm_views.FIT_ACTION.format(5), str(study_id), user_id="UB1", team_id=TEAM_B
     )
     run.fake.wait_for_response(2)
     assert run.fake.calls("views.open") == []

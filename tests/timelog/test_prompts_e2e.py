@@ -153,7 +153,7 @@ def test_a_zone_change_never_sends_a_second_prompt_for_the_same_local_date(
 
 
 def test_prompt_blocks_are_within_slack_limits() -> None:
-    from bot.reports.rules import split
+    from bot.split import split
 
     blocks = v.prompt_blocks("U1", TUE, v.Week(split({"hunting": D(3)}), 1))
     assert len(json.dumps(blocks)) < 3000 and len(blocks) <= 50

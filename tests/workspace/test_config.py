@@ -8,8 +8,7 @@ from datetime import time
 
 import pytest
 
-from bot.config import ConfigError, load_settings, parse_work_days
-from bot.wsconfig import effective
+from bot.config import ConfigError, effective, load_settings, parse_work_days
 
 
 def test_defaults_match_spec() -> None:
