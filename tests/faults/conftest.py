@@ -1,0 +1,85 @@
+"""The fault tests' rig: a fake Slack that fails on demand, the app's processes, the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.faults.harness import Db, FaultySlack, settle
+from tests.faults.procs import Procs, app_env
+
+
+@dataclass
+class Rig:
+    """One test's world: its database URL, fake Slack, `python -m bot` processes and a reader."""
+
+    db_url: str
+    fake: FaultySlack
+    procs: Procs
+    db: Db
+
+    def state(self) -> tuple[int, int]:
+        """Stored days and delivered DMs, to see whether anything still moves."""
+        days = self.db.days()
+        return sum(len(d) for d in days.values()), sum(self.fake.dm_counts().values())
+
+    def settle_answered(self, reps: Sequence[str], timeout: float = 25.0) -> None:
+        """Wait until every rep has a stored day and a DM (scheduler passes when it stalls),
+        then run one more pass: whatever it would send twice, it sends now."""
+
+        def done() -> bool:
+            days, dms = self.db.days(), self.fake.dm_counts()
+            return all(u in days and dms[u] for u in reps)
+
+        if settle(done, self.state, self.procs.tick, timeout=timeout):
+            self.procs.tick()
+
+    def settle_on(self, done: Callable[[], bool], state: Callable[[], Any]) -> bool:
+        """Wait until `done()`, scheduler passes when nothing moves."""
+        return settle(done, state, self.procs.tick)
+
+    def check_each_stored_once_and_confirmed_once(
+        self, reps: Sequence[str], total: str, acked: Sequence[str]
+    ) -> None:
+        """Every rep: one day, saved once, `total` hours; exactly one DM mentioning it."""
+        days, dms = self.db.days(), self.fake.dm_counts()
+        lost = [u for u in acked if u not in days]
+        assert not lost, (
+            f"{len(lost)} of {len(acked)} acknowledged days were never stored: {lost[:10]}"
+        )
+        missing = [u for u in reps if u not in days]
+        assert not missing, f"{len(missing)} days never stored even when sent again: {missing}"
+        doubled = {
+            u: d
+            for u, d in days.items()
+            if len(d) != 1 or d[0][1] != 1 or d[0][2] != Decimal(total)
+        }
+        assert not doubled, f"days stored more than once or wrong (date, saves, hours): {doubled}"
+        unconfirmed = [u for u in days if dms[u] == 0]
+        assert not unconfirmed, (
+            f"{len(unconfirmed)} of {len(days)} stored days never confirmed: {unconfirmed[:10]}"
+        )
+        twice = {u: n for u, n in dms.items() if n > 1}
+        assert not twice, f"confirmed more than once: {twice}"
+        wrong = [u for u in reps if total not in self.fake.dm(u)[0]]
+        assert not wrong, f"confirmations without the day's {total} h: {wrong[:5]}"
+
+
+@pytest.fixture
+def rig(db_url: str, tmp_path: Path) -> Iterator[Rig]:
+    """The fake Slack in this process, the app's processes against it; all stopped after."""
+    fake = FaultySlack()
+    fake.start()
+    procs = Procs(app_env(db_url, fake, tmp_path), tmp_path)
+    db = Db(db_url)
+    try:
+        yield Rig(db_url, fake, procs, db)
+    finally:
+        procs.close()
+        db.close()
+        fake.stop()
