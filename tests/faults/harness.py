@@ -45,6 +45,7 @@ class FaultySlack(FakeSlack):
         self._rng = random.Random(13)
         self._fault_lock = threading.Lock()
         self.injected: Counter[str] = Counter()
+        self.posted_at: list[float] = []  # when each chat.postMessage succeeded (monotonic)
 
     def outage(self, method: str, share: float = 1.0) -> None:
         """From now on answer HTTP 500 to `share` of the method's calls."""
@@ -73,7 +74,10 @@ class FaultySlack(FakeSlack):
             if hit:
                 self.injected[method] += 1
         if fault is None or not hit:
-            return super()._answer(method, args, token)
+            answer = super()._answer(method, args, token)
+            if method == "chat.postMessage" and answer[1].get("ok"):
+                self.posted_at.append(time.monotonic())
+            return answer
         kind, _share, needed = fault
         if kind == "http_500":
             return 500, {"ok": False, "error": "fatal_error"}, {}
