@@ -88,6 +88,7 @@ class Procs:
     def __init__(self, env: dict[str, str], workdir: Path) -> None:
         self.env, self.workdir = env, workdir
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.served: list[Served] = []
         self.logs: list[Path] = []
 
     def spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
@@ -118,7 +119,8 @@ class Procs:
             if proc.poll() is not None:
                 raise HarnessError(f"rolesplit run exited at start: {self.tail()}")
             if health(url) == 200:
-                return Served(proc, url)
+                self.served.append(Served(proc, url))
+                return self.served[-1]
             time.sleep(0.1)
         raise HarnessError(f"rolesplit run did not answer /healthz: {self.tail()}")
 
@@ -141,6 +143,11 @@ class Procs:
             for p in self.logs
             if p.exists()
         )
+
+    def stop_servers(self) -> None:
+        """SIGTERM every `rolesplit run` still up and wait (bounded) while it drains."""
+        for served in self.served:
+            served.terminate()
 
     def close(self) -> None:
         """Kill every process still running and reap it."""

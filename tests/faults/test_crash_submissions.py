@@ -8,7 +8,7 @@ import time
 import pytest
 
 from tests.faults.conftest import Rig
-from tests.faults.harness import burst, rep_ids, seed
+from tests.faults.harness import IN_FLIGHT_MAX, burst, rep_ids, seed
 from tests.faults.procs import HarnessError, Served
 from tests.faults.signed import FORM_TOTAL, WORDS_TOTAL, open_log_form, post, words_dm
 
@@ -65,7 +65,8 @@ def test_stop_in_a_burst_of_submissions_loses_and_doubles_nothing(rig: Rig, how:
             again = post(app.url, req)
             assert again.status == 200, f"Save again after the restart: {again}"
     rig.settle_answered(reps)
-    rig.check_each_stored_once_and_confirmed_once(reps, FORM_TOTAL, acked)
+    in_flight = IN_FLIGHT_MAX if how == "kill" else 0
+    rig.check_each_stored_once_and_confirmed_once(reps, FORM_TOTAL, acked, in_flight)
 
 
 @pytest.mark.xfail(strict=True, raises=AssertionError, reason=ACK_BEFORE_SAVE)
@@ -86,4 +87,4 @@ def test_kill_9_in_a_burst_of_plain_words_dms_loses_and_doubles_nothing(rig: Rig
             again = post(app.url, req, retry_num=1)
             assert again.status == 200, f"redelivery after the restart: {again}"
     rig.settle_answered(reps)
-    rig.check_each_stored_once_and_confirmed_once(reps, WORDS_TOTAL, acked)
+    rig.check_each_stored_once_and_confirmed_once(reps, WORDS_TOTAL, acked, IN_FLIGHT_MAX)

@@ -11,18 +11,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.faults.conftest import Rig
-from tests.faults.harness import rep_ids, seed, set_workspace_settings
+from tests.faults.harness import IN_FLIGHT_MAX, rep_ids, seed, set_workspace_settings
 from tests.faults.procs import HarnessError
 
 REPS = 300
 SLOW = 600  # dm_per_minute while the pass is killed: 10 a second, the pass would take 30 s
-FAST = 6000  # for the pass after it, so the test stays short
+FAST = 12000  # for the pass after it, so the test stays short
 KILL_AT = 20  # prompts posted before the kill (about 2 s in)
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # a Tuesday; prompts due at 11:30 (UTC reps)
 # Sends go out one per pace slot (100 ms apart) and each takes a few ms, so at the kill at most
-# one or two are between their slot and Slack. The send pool's width (8) bounds them too, but
-# today's loss — every claim still waiting for its slot — is also at most 8.
-IN_FLIGHT_MAX = 2
+# one or two are between their slot and Slack (IN_FLIGHT_MAX). The send pool's width (8)
+# bounds them too, but today's loss — every claim still waiting for its slot — is also 8.
 
 
 def iso(instant: datetime) -> str:
