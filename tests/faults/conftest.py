@@ -14,7 +14,7 @@ import pytest
 from tests.faults.harness import Db, FaultySlack, settle
 from tests.faults.procs import Procs, app_env
 
-LATER = timedelta(minutes=10)  # the final scheduler pass runs as of this much later
+LATER = timedelta(minutes=30)  # the final scheduler pass runs as of this much later
 
 
 @dataclass
@@ -32,8 +32,9 @@ class Rig:
         return sum(len(d) for d in days.values()), sum(self.fake.dm_counts().values())
 
     def finish(self) -> None:
-        """Stop the app (it drains what it started), then one scheduler pass as of ten minutes
-        later: whatever is still owed goes out now, and whatever would go out twice, does."""
+        """Stop the app (it drains what it started), then one scheduler pass half an hour on
+        (past any retry back-off or claim lease): whatever is still owed goes out now, and
+        whatever would go out twice, does."""
         self.procs.stop_servers()
         self.procs.tick(now=datetime.now(UTC) + LATER)
 

@@ -60,8 +60,8 @@ def test_kill_9_of_a_tick_loses_no_prompt_that_was_not_in_flight(rig: Rig) -> No
     at_kill = len(rig.fake.calls("chat.postMessage"))
 
     set_workspace_settings(rig.db_url, {"dm_per_minute": FAST})
-    # the next pass, ten minutes on: past any claim's lease, still inside the prompt window
-    rig.procs.tick(now=NOW + timedelta(minutes=10))
+    # the next pass, half an hour on: past any claim's lease, still inside the prompt window
+    rig.procs.tick(now=NOW + timedelta(minutes=30))
 
     sent = rig.fake.dm_counts()
     twice = {u: n for u, n in sent.items() if n > 1}
