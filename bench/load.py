@@ -16,6 +16,9 @@ the fake Slack and the database show all of it done: a day stored *and* its conf
 received (submissions, plain words), the form opened (Log hours); for the roster the answer is
 the ack itself; for App Home (publishes coalesce per person) the rate until the process is
 idle again. The durable baseline's work is done at its ack (its rows are counted to check).
+After the table, each cell at 8 and 32 clients is held against the targets: rolesplit's ack
+median within 1.5× the durable baseline's, p99 under 250 ms at 32 clients, and a completed
+rate of at least 50% of the durable baseline's ack rate.
 Bounded: a fixed number of requests per cell, a 60 s cap per wait; everything stops by itself.
 """
 
@@ -98,6 +101,25 @@ def measure(
     return r, f"{rate:.0f}" + ("" if count >= size else f" ({count} of {size})"), rate
 
 
+def verdict(
+    label: str, kind: str, clients: int, r: dict[str, float], d: dict[str, float], rate: float
+) -> str:
+    """The issue's targets for one cell: median ≤ 1.5× durable, p99 < 250 ms at 32 clients,
+    completed ≥ 50% of the durable baseline's ack rate."""
+
+    def mark(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    ratio, share = r["median"] / d["median"], rate / d["rps"]
+    parts = [
+        f"median {ratio:.2f}× durable ({mark(ratio <= 1.5)})",
+        f"completed {share:.0%} of durable acks ({mark(share >= 0.5)})",
+    ]
+    if clients == 32:
+        parts.append(f"p99 {r['p99']:.0f} ms ({mark(r['p99'] < 250)})")
+    return f"{label}, {kind}, {clients} clients: " + "; ".join(parts)
+
+
 def run_db(
     label: str, url: str, n: int, only: str, levels: list[int]
 ) -> tuple[list[str], list[str]]:
@@ -170,6 +192,8 @@ def run_db(
                     f"{r['median'] / d['median']:.2f} | {rate / d['rps']:.2f} | "
                     f"{int(r['errors'] + d['errors'] + b['errors'])} |"
                 )
+                if clients in (8, 32):
+                    notes.append(verdict(label, kind, clients, r, d, rate))
         stored = watch.durable_rows()
         notes.append(
             f"{label}: the durable baseline stored {stored} of the {acked_durable} requests it "
