@@ -24,6 +24,7 @@ from storage.models import (
     DayLog,
     FitAnswer,
     Handoff,
+    Member,
     ProcessedRequest,
     Prompt,
     Study,
@@ -94,7 +95,12 @@ def person_data(session: Session, workspace_id: int, user_id: str) -> dict[str, 
 
 def forget(session: Session, workspace_id: int, user_id: str) -> int:
     """Erase one person: their roster entry and history; hand-offs keep the account."""
-    member = repo.get_member(session, workspace_id, user_id)
+    # locked: a second erase of the same person (a double click) waits here, then finds nothing
+    member = session.scalar(
+        select(Member)
+        .where(Member.workspace_id == workspace_id, Member.user_id == user_id)
+        .with_for_update()
+    )
     accounts = select(Account.id).where(Account.workspace_id == workspace_id)
     for column in (Account.sales_rep_id, Account.account_manager_id, Account.owner_id):
         session.execute(
