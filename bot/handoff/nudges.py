@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.handoff import views as views
 from bot.handoff.space import NUDGE_AT
+from bot.handoff.waiting import ask_waiting
 from bot.services import NoTokenError, Services
 from bot.slack.router import Router
 from bot.timecalc import local_datetime, zone
@@ -21,14 +22,22 @@ from storage.models import Nudge, Workspace
 log = logging.getLogger(__name__)
 
 
+def pass_gap(services: Services) -> timedelta:
+    """How long a hand-off rests after a nudge: one scheduler pass (at least a second)."""
+    return timedelta(seconds=max(1.0, services.settings.tick_seconds / 2))
+
+
 def send_nudges(services: Services, now: datetime) -> int:
-    """Claim each due nudge, post it in the hand-off space, record the outcome."""
+    """Claim each due nudge — at most one per hand-off per pass — post it, record the outcome."""
     with services.Session.begin() as s:
         due = q.due_nudges(s, now)
-    sent = 0
-    for nudge_id in due:
+    sent, this_pass = 0, set()
+    for nudge_id, handoff_id in due:
+        if handoff_id in this_pass:  # the next one waits for the next pass
+            continue
+        this_pass.add(handoff_id)
         with services.Session.begin() as s:
-            if not q.claim_nudge(s, nudge_id, now):
+            if not q.claim_nudge(s, nudge_id, handoff_id, now, pass_gap(services)):
                 continue
             nudge = s.get(Nudge, nudge_id)
             assert nudge is not None
@@ -107,7 +116,7 @@ def _post(
     return "sent", None
 
 
-JOBS = (("nudges", send_nudges),)
+JOBS = (("nudges", send_nudges), ("handoff_waiting", ask_waiting))
 
 
 def register(app: App, services: Services, router: Router) -> None:

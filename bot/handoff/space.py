@@ -1,209 +1,107 @@
-"""The hand-off flow shared by every trigger: one account, one space, one introduction."""
+"""The hand-off space: a private channel (or a thread), its people and the introduction — once."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import time
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.orm import Session
 
+from bot.handoff import texts
 from bot.handoff import views as views
-from bot.handoff.rules import (
-    Candidate,
-    account_key,
-    channel_slug,
-    choose_account_manager,
-    nudge_schedule,
-    numbered,
-)
-from bot.services import Services
-from bot.timecalc import local_datetime, zone
+from bot.handoff.rules import channel_slug, numbered
+from bot.services import NoTokenError, Services
+from bot.timecalc import zone
 from storage import accounts_repo as q
-from storage import repo
-from storage.db import insert_ignore
-from storage.models import Account, ChecklistItem, Handoff, Nudge, Workspace
+from storage.models import Handoff, Workspace
 
 log = logging.getLogger(__name__)
 NUDGE_AT = time(9, 0)  # nudges go out at 09:00 in the workspace's time zone
 NO_CHANNELS = {"restricted_action", "missing_scope", "not_allowed_token_type"}
 MAX_NAME_TRIES = 20
+SKIPPED = "skipped: over a week overdue when the win was declared"
 
 
-@dataclass
-class WinInput:
-    """A won account as any trigger reports it."""
+@dataclass(frozen=True)
+class SpaceOutcome:
+    """How setting the space up went: open (with a link), failed (why), or busy elsewhere."""
 
-    account: str
-    sales_rep: str | None
-    account_manager: str | None = None
-    value: Decimal | None = None
-    won_at: date | None = None
-    notes: str | None = None
-    crm_id: str | None = None
-    source: str = "command"
+    status: str  # open | failed | busy
+    link: str | None = None
+    error: str | None = None
+    message: str = ""  # for the person who started it
 
 
-def declare_win(services: Services, team_id: str, win: WinInput) -> tuple[int, str]:
-    """Record the win once per account: (hand-off id, created|exists|needs_account_manager)."""
-    now = services.now()
-    with services.Session.begin() as s:
-        ws = repo.ensure_workspace(s, team_id)
-        cfg = services.config(ws)
-        key = account_key(win.account, win.crm_id)
-        won = win.won_at or now.astimezone(zone(cfg.timezone)).date()
-        transfer_on = won + timedelta(days=cfg.transfer_days)
-        fresh = insert_ignore(
-            s,
-            Account,
-            {
-                "workspace_id": ws.id,
-                "key": key,
-                "name": win.account.strip()[:200],
-                "crm_id": win.crm_id,
-                "value": win.value,
-                "won_at": won,
-                "notes": win.notes,
-                "sales_rep_id": win.sales_rep,
-                "account_manager_id": None,
-                "owner_id": win.sales_rep,
-                "transfer_on": transfer_on,
-                "status": "needs_account_manager",
-                "source": win.source,
-                "created_at": now,
-            },
-            ["workspace_id", "key"],
-        )
-        account = q.get_account(s, ws.id, key)
-        assert account is not None
-        if not fresh:
-            existing = s.query(Handoff).filter_by(account_id=account.id).one_or_none()
-            return (existing.id if existing else 0), "exists"
-        am = win.account_manager or _pick_farmer(s, ws.id, exclude=win.sales_rep)
-        handoff = Handoff(
-            account_id=account.id, mode=cfg.handoff_mode, status="pending", created_at=now
-        )
-        s.add(handoff)
-        s.flush()
-        for pos, (item_key, label) in enumerate(cfg.checklist):
-            s.add(ChecklistItem(handoff_id=handoff.id, key=item_key, label=label, position=pos))
-        tz = zone(cfg.timezone)
-        for kind, day in nudge_schedule(won, transfer_on, cfg.nudge_days):
-            s.add(
-                Nudge(
-                    handoff_id=handoff.id,
-                    kind=kind,
-                    due_at=local_datetime(day, NUDGE_AT, tz),
-                    attempts=0,
-                )
-            )
-        handoff_id = handoff.id
-        if am:
-            _assign(s, ws.id, account, am, now)
-        managers = q.managers(s, ws.id, services.settings.managers)
-    if am:
-        setup_space(services, handoff_id)
-        return handoff_id, "created"
-    ask_managers(
-        services, team_id, handoff_id, win.account, managers, "no farmer is free to take it."
-    )
-    return handoff_id, "needs_account_manager"
+def tell(services: Services, team_id: str, users: list[str], text: str) -> None:
+    """A plain DM to each person; a refusal by Slack is logged, never raised."""
+    try:
+        client = services.client_for(team_id)
+    except NoTokenError:
+        return
+    for user in dict.fromkeys(users):
+        try:
+            client.chat_postMessage(channel=user, text=text)
+        except SlackApiError as err:
+            log.warning("could not tell %s: %s", user, err.response.get("error"))
 
 
-def _pick_farmer(s: Session, workspace_id: int, exclude: str | None) -> str | None:
-    counts = q.open_counts(s, workspace_id)
-    return choose_account_manager(
-        [
-            Candidate(
-                m.user_id,
-                counts.get(m.user_id, 0),
-                m.last_assigned_at.toordinal() if m.last_assigned_at else None,
-            )
-            for m in q.farmers(s, workspace_id)
-            if m.user_id != exclude
-        ]
-    )
+def managers_of(services: Services, team_id: str) -> list[str]:
+    """Roster managers and ROLESPLIT_MANAGERS of a workspace."""
+    with services.read() as s:
+        ws_id = services.workspace_id(team_id)
+        return q.managers(s, ws_id, services.settings.managers)
 
 
-def _assign(s: Session, workspace_id: int, account: Account, am: str, now: datetime) -> None:
-    account.account_manager_id, account.status = am, "open"
-    member = repo.get_member(s, workspace_id, am)
-    if member is not None:
-        member.last_assigned_at = now
-
-
-def assign_later(services: Services, team_id: str, handoff_id: int, am: str) -> bool:
-    """A manager picked the account manager: complete the hand-off once."""
-    with services.Session.begin() as s:
-        handoff = q.load_handoff(s, handoff_id)
-        ws = repo.get_workspace(s, team_id)
-        if handoff is None or ws is None or handoff.account.workspace_id != ws.id:
-            return False
-        if handoff.account.status != "needs_account_manager":
-            return False
-        _assign(s, ws.id, handoff.account, am, services.now())
-    setup_space(services, handoff_id)
-    return True
-
-
-def ask_managers(
-    services: Services,
-    team_id: str,
-    handoff_id: int,
-    account: str,
-    managers: list[str],
-    reason: str,
+def tell_managers(
+    services: Services, team_id: str, text: str, *, besides: str | None = None
 ) -> None:
-    """DM each manager a user select to choose the account manager."""
-    client = services.client_for(team_id)
-    for manager in managers:
-        try:
-            client.chat_postMessage(
-                channel=manager,
-                text=f"{account} needs an account manager",
-                blocks=views.pick_am_blocks(handoff_id, account, reason),
-            )
-        except SlackApiError as err:
-            log.warning("could not ask %s: %s", manager, err.response.get("error"))
+    """A plain DM to every manager but `besides` (who is told in place)."""
+    tell(services, team_id, [m for m in managers_of(services, team_id) if m != besides], text)
 
 
-def tell_managers(services: Services, team_id: str, text: str) -> None:
-    """A plain DM to every manager (fallbacks and failures are never silent)."""
-    with services.Session() as s:
-        ws = repo.get_workspace(s, team_id)
-        people = q.managers(s, ws.id, services.settings.managers) if ws else []
-    client = services.client_for(team_id)
-    for manager in people:
-        try:
-            client.chat_postMessage(channel=manager, text=text)
-        except SlackApiError as err:
-            log.warning("could not tell %s: %s", manager, err.response.get("error"))
+def space_link(services: Services, team_id: str, handoff: Handoff) -> str | None:
+    """`<#C…>` for a channel, the thread's permalink in thread mode, None before the space."""
+    if not handoff.channel_id or handoff.status not in ("open", "closed"):
+        return None
+    if handoff.mode != "thread" or not handoff.intro_ts:
+        return f"<#{handoff.channel_id}>"
+    try:
+        resp = services.client_for(team_id).chat_getPermalink(
+            channel=handoff.channel_id, message_ts=handoff.intro_ts
+        )
+    except (SlackApiError, NoTokenError):
+        return f"<#{handoff.channel_id}>"
+    return f"<{resp['permalink']}|the hand-off thread in <#{handoff.channel_id}>>"
 
 
-def setup_space(services: Services, handoff_id: int) -> None:
-    """Create the channel (or thread), invite people and post the introduction — once."""
+def setup_space(services: Services, handoff_id: int, declarer: str | None = None) -> SpaceOutcome:
+    """Create the channel (or thread), invite people and post the introduction — once.
+
+    A refusal by Slack leaves the hand-off failed (retryable, never shown as started); the
+    declarer gets the reason in the outcome, the managers by DM.
+    """
     now = services.now()
     with services.Session.begin() as s:
         if not q.claim_setup(s, handoff_id, now):
-            return
+            return SpaceOutcome("busy")
         handoff = q.load_handoff(s, handoff_id)
         assert handoff is not None
         ws = s.get(Workspace, handoff.account.workspace_id)
         assert ws is not None
         cfg = services.config(ws)
-        team_id, acct = ws.team_id, handoff.account
+        team_id, acct, channel = ws.team_id, handoff.account, handoff.channel_id
         invitees = [
             u
             for u in (acct.sales_rep_id, acct.account_manager_id, *q.optin_managers(s, ws.id))
             if u
         ]
     client = services.client_for(team_id)
-    mode, channel, problems = cfg.handoff_mode, None, []
-    if mode == "channel":
-        channel, error = _create_channel(client, acct.name)
+    mode, problems = cfg.handoff_mode, []
+    base = channel_slug(acct.name)
+    if mode == "channel" and channel is None:
+        channel, error, needed = create_channel(client, base, private=not cfg.handoff_public)
         if channel is None and error in NO_CHANNELS and cfg.handoff_channel:
             mode = "thread"
             problems.append(
@@ -211,32 +109,26 @@ def setup_space(services: Services, handoff_id: int) -> None:
                 f"a thread in <#{cfg.handoff_channel}> instead."
             )
         elif channel is None:
-            _finish(services, handoff_id, status="failed", error=error)
-            tell_managers(
-                services,
-                team_id,
-                f"⚠️ I couldn't open a hand-off channel for *{acct.name}*: Slack said "
-                f"`{error}`. Give the app the channels:manage scope, or set a hand-off "
-                "channel for thread mode in `/rolesplit settings`.",
+            refusal = texts.space_refusal(
+                str(error), needed, base, not cfg.handoff_public, cfg.handoff_channel
             )
-            return
+            return _failed(services, team_id, handoff_id, acct.name, str(error), refusal, declarer)
         else:
-            problems += _invite(client, channel, list(dict.fromkeys(invitees)))
+            _finish(services, handoff_id, channel=channel)  # a retry reuses it
+    if mode == "channel" and channel:
+        problems += _invite(client, channel, list(dict.fromkeys(invitees)))
     if mode == "thread":
         channel = cfg.handoff_channel
-    blocks = _intro(services, handoff_id)
     try:
         resp = client.chat_postMessage(
-            channel=channel or "", text=f"Hand-off: {acct.name}", blocks=blocks
+            channel=channel or "",
+            text=f"Hand-off: {acct.name}",
+            blocks=intro(services, handoff_id),
         )
     except SlackApiError as err:
-        _finish(services, handoff_id, status="failed", error=str(err.response.get("error")))
-        tell_managers(
-            services,
-            team_id,
-            f"⚠️ The *{acct.name}* introduction could not be posted: `{err.response.get('error')}`.",
-        )
-        return
+        error = str(err.response.get("error"))
+        refusal = texts.space_refusal(error, err.response.get("needed"), base, False, channel)
+        return _failed(services, team_id, handoff_id, acct.name, error, refusal, declarer)
     _finish(
         services,
         handoff_id,
@@ -245,22 +137,45 @@ def setup_space(services: Services, handoff_id: int) -> None:
         channel=resp["channel"],
         intro_ts=resp["ts"],
         thread_ts=resp["ts"] if mode == "thread" else None,
+        error=None,
     )
     if problems:
         tell_managers(services, team_id, f"Hand-off *{acct.name}*: " + " ".join(problems))
+    with services.read() as s:
+        handoff = s.get(Handoff, handoff_id)
+        assert handoff is not None
+        link = space_link(services, team_id, handoff)
+    return SpaceOutcome("open", link=link)
 
 
-def _create_channel(client: WebClient, account: str) -> tuple[str | None, str | None]:
-    base = channel_slug(account)
+def _failed(
+    services: Services,
+    team_id: str,
+    handoff_id: int,
+    account: str,
+    error: str,
+    refusal: texts.Refusal,
+    declarer: str | None,
+) -> SpaceOutcome:
+    _finish(services, handoff_id, status="failed", error=error[:300])
+    log.warning("hand-off space refused: %s", error, extra={"team_id": team_id})
+    tell_managers(services, team_id, texts.refused_for_managers(account, refusal), besides=declarer)
+    return SpaceOutcome("failed", error=error, message=texts.refused_for_declarer(account, refusal))
+
+
+def create_channel(
+    client: WebClient, base: str, *, private: bool
+) -> tuple[str | None, str | None, str | None]:
+    """(channel id, None, None), or (None, Slack's error, the scope Slack says is needed)."""
     for n in range(1, MAX_NAME_TRIES + 1):
         try:
-            resp = client.conversations_create(name=numbered(base, n), is_private=False)
-            return resp["channel"]["id"], None
+            resp = client.conversations_create(name=numbered(base, n), is_private=private)
+            return resp["channel"]["id"], None, None
         except SlackApiError as err:
             error = str(err.response.get("error"))
             if error != "name_taken":
-                return None, error
-    return None, "name_taken"
+                return None, error, err.response.get("needed")
+    return None, "name_taken", None
 
 
 def _invite(client: WebClient, channel: str, users: list[str]) -> list[str]:
@@ -275,34 +190,64 @@ def _invite(client: WebClient, channel: str, users: list[str]) -> list[str]:
     return problems
 
 
-def _intro(services: Services, handoff_id: int) -> list[dict[str, object]]:
-    with services.Session() as s:
+def intro(services: Services, handoff_id: int) -> list[dict[str, object]]:
+    """The introduction's blocks as the hand-off stands now."""
+    with services.read() as s:
         handoff = q.load_handoff(s, handoff_id)
         assert handoff is not None
         a = handoff.account
+        ws = s.get(Workspace, a.workspace_id)
+        assert ws is not None
+        cfg = services.config(ws)
+        tz = cfg.timezone
         items = [views.Item(i.key, i.label, i.done_by, i.done_at) for i in handoff.items]
+        skipped = [
+            (n.kind, n.due_at.astimezone(zone(tz)).date())
+            for n in handoff.nudges
+            if n.error == SKIPPED
+        ]
         return views.intro_blocks(
             handoff_id,
             a.name,
-            a.value,
+            None if cfg.hide_deal_value else a.value,
             a.sales_rep_id,
             a.account_manager_id,
             a.transfer_on,
             items,
             a.notes,
+            skipped=skipped,
+            transferred=any(k == "transfer" for k, _ in skipped),
         )
 
 
 def refresh_intro(services: Services, client: WebClient, handoff_id: int) -> None:
     """Redraw the introduction in place after a checklist change."""
-    with services.Session() as s:
+    with services.read() as s:
         handoff = s.get(Handoff, handoff_id)
         if handoff is None or not handoff.intro_ts or not handoff.channel_id:
             return
         channel, ts, name = handoff.channel_id, handoff.intro_ts, handoff.account.name
     client.chat_update(
-        channel=channel, ts=ts, text=f"Hand-off: {name}", blocks=_intro(services, handoff_id)
+        channel=channel, ts=ts, text=f"Hand-off: {name}", blocks=intro(services, handoff_id)
     )
+
+
+def retry_space(services: Services, team_id: str, handoff_id: int, user_id: str) -> str:
+    """Retry a refused space from `/rolesplit handoffs`; what to tell the person who clicked."""
+    with services.Session.begin() as s:
+        handoff = q.load_handoff(s, handoff_id)
+        ws_id = services.workspace_id(team_id)
+        if handoff is None or handoff.account.workspace_id != ws_id:
+            return "I can't find that hand-off any more."
+        name = handoff.account.name
+        if not q.reset_failed_setup(s, handoff_id):
+            return f"*{name}* isn't waiting for a retry (it is {handoff.status})."
+    outcome = setup_space(services, handoff_id, declarer=user_id)
+    if outcome.status == "open":
+        return f"🤝 Hand-off started for *{name}*: {outcome.link}."
+    if outcome.status == "failed":
+        return outcome.message
+    return f"The *{name}* hand-off is being set up already."
 
 
 def _finish(services: Services, handoff_id: int, **fields: object) -> None:

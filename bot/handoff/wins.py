@@ -3,38 +3,68 @@
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot import hooks
+from bot.handoff import texts
 from bot.handoff import views as views
-from bot.handoff.rules import account_key, normalise_name, parse_inline, parse_value
-from bot.handoff.space import WinInput, assign_later, declare_win, refresh_intro
+from bot.handoff.assign import answer_questions, pick_account_manager
+from bot.handoff.crm_map import handle_crm
+from bot.handoff.declare import WinInput, declare_win
+from bot.handoff.listing import handoffs_blocks, handoffs_text, listed_handoffs
+from bot.handoff.owners import MAP_USAGE, pick_rep
+from bot.handoff.rules import (
+    check_won_at,
+    declare_refusal,
+    normalise_name,
+    parse_inline,
+    parse_value,
+)
+from bot.handoff.space import refresh_intro, retry_space
+from bot.handoff.waiting import farmers_joined
 from bot.services import Services
 from bot.slack.router import Command, Router, is_manager
+from bot.timecalc import zone
 from storage import accounts_repo as q
 from storage import repo
-from storage.models import Account
+from storage.models import Account, Workspace
 
-WON_USAGE = "won [ACCOUNT] [am:@user] [rep:@user] [value:12000] — start a hand-off"
-STATUS_TEXT = {
-    "created": "🤝 Hand-off started for *{name}*.",
-    "exists": "*{name}* already has a hand-off — nothing new was created.",
-    "needs_account_manager": "🤝 *{name}* is recorded. No farmer is free, so I've asked the "
-    "managers to pick an account manager.",
-}
+WON_USAGE = "won [ACCOUNT] [am:@user] [rep:@user] [value:12000] [won:YYYY-MM-DD] — start a hand-off"
 
 
-def may_declare(
+def declare_check(
     services: Services, team_id: str, user_id: str, rep: str | None, client: WebClient
-) -> bool:
-    """Any manager, or the sales rep named on the win."""
-    if rep == user_id:
-        return True
-    with services.Session.begin() as s:
-        ws = repo.ensure_workspace(s, team_id)
-        return is_manager(services, s, ws, user_id, client)
+) -> str | None:
+    """None when the caller may declare this win; else who can, and what to do."""
+    with services.read() as s:
+        ws = s.get(Workspace, services.workspace_id(team_id))
+        assert ws is not None
+        member = repo.get_member(s, ws.id, user_id)
+        manager = is_manager(services, s, ws, user_id, client, member)
+        role = member.role if member is not None and member.active else None
+        refusal = declare_refusal(user_id, rep, manager, role)
+        if refusal is None:
+            return None
+        managers = q.managers(s, ws.id, services.settings.managers)
+    ask = (
+        f" Ask {texts.people(managers[:5])} to declare it."
+        if managers
+        else " Ask a workspace admin to declare it, or to add you to the roster."
+    )
+    return refusal + ask
+
+
+def workspace_today(services: Services, team_id: str) -> date:
+    """Today in the workspace's time zone."""
+    with services.read() as s:
+        ws = s.get(Workspace, services.workspace_id(team_id))
+        assert ws is not None
+        tz = services.config(ws).timezone
+    return services.now().astimezone(zone(tz)).date()
 
 
 def handle_won(cmd: Command) -> None:
@@ -46,22 +76,26 @@ def handle_won(cmd: Command) -> None:
             trigger_id=cmd.trigger_id, view=views.won_modal(win.account, cmd.user_id)
         )
         return
-    if win.errors or not win.account:
-        problems = win.errors or ["Name the account, e.g. `/rolesplit won Acme Corp am:@dana`."]
+    problems = list(win.errors)
+    if not win.account or not normalise_name(win.account):
+        problems.append("Name the account, e.g. `/rolesplit won Acme Corp am:@dana`.")
+    if win.won_at and not problems:
+        late = check_won_at(win.won_at, workspace_today(cmd.services, cmd.team_id))
+        if late:
+            problems.append(f"`won:` {late}")
+    if problems:
         cmd.ack(
             response_type="ephemeral",
             text=" ".join(problems) + f"\nUsage: `/rolesplit {WON_USAGE}`",
         )
         return
     rep = win.sales_rep or cmd.user_id
-    if not may_declare(cmd.services, cmd.team_id, cmd.user_id, rep, cmd.client):
-        cmd.ack(
-            response_type="ephemeral",
-            text="Only a manager or the sales rep who won it can declare a win.",
-        )
+    refusal = declare_check(cmd.services, cmd.team_id, cmd.user_id, rep, cmd.client)
+    if refusal:
+        cmd.ack(response_type="ephemeral", text=refusal)
         return
     cmd.ack(response_type="ephemeral", text=f"Starting the hand-off for *{win.account}*…")
-    _, status = declare_win(
+    result = declare_win(
         cmd.services,
         cmd.team_id,
         WinInput(
@@ -69,14 +103,12 @@ def handle_won(cmd: Command) -> None:
             sales_rep=rep,
             account_manager=win.account_manager,
             value=win.value,
+            won_at=win.won_at,
             source="command",
+            declared_by=cmd.user_id,
         ),
     )
-    cmd.respond(
-        response_type="ephemeral",
-        replace_original=True,
-        text=STATUS_TEXT[status].format(name=win.account),
-    )
+    cmd.respond(response_type="ephemeral", replace_original=True, text=result.text)
 
 
 def on_won_submit(
@@ -86,7 +118,7 @@ def on_won_submit(
     fields = views.read_won_modal(view["state"]["values"])
     team_id, user_id = body["team"]["id"], body["user"]["id"]
     errors: dict[str, str] = {}
-    value = None
+    value, won_at = None, None
     if not fields["account"] or not normalise_name(fields["account"]):
         errors[views.B_ACCOUNT] = "Name the account."
     if fields["value"]:
@@ -94,16 +126,27 @@ def on_won_submit(
             value = parse_value(fields["value"])
         except ValueError as err:
             errors[views.B_VALUE] = str(err)
+    if fields["won_at"]:
+        try:
+            won_at = date.fromisoformat(fields["won_at"])
+        except ValueError:
+            errors[views.B_WON] = "Pick a date."
+        else:
+            late = check_won_at(won_at, workspace_today(services, team_id))
+            if late:
+                errors[views.B_WON] = late
     if not fields["rep"]:
         errors[views.B_REP] = "Who won it? They get the new-business credit."
-    if not errors and not may_declare(services, team_id, user_id, fields["rep"], client):
-        errors[views.B_REP] = "Only a manager or the sales rep who won it can declare a win."
+    if not errors:
+        refusal = declare_check(services, team_id, user_id, fields["rep"], client)
+        if refusal:
+            errors[views.B_REP] = refusal[:2000]
     if errors:
         ack(response_action="errors", errors=errors)
         return
     ack()
     assert fields["account"]
-    _, status = declare_win(
+    result = declare_win(
         services,
         team_id,
         WinInput(
@@ -111,13 +154,13 @@ def on_won_submit(
             sales_rep=fields["rep"],
             account_manager=fields["am"],
             value=value,
+            won_at=won_at,
             notes=fields["notes"],
             source="modal",
+            declared_by=user_id,
         ),
     )
-    client.chat_postMessage(
-        channel=user_id, text=STATUS_TEXT[status].format(name=fields["account"])
-    )
+    client.chat_postMessage(channel=user_id, text=result.text)
 
 
 def on_toggle(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
@@ -141,61 +184,71 @@ def on_toggle(ack: Ack, body: dict[str, Any], client: WebClient, services: Servi
         refresh_intro(services, client, handoff_id)
 
 
-def on_pick_am(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
-    """A manager chose the account manager for a waiting hand-off."""
-    ack()
+def _picked_id(body: dict[str, Any]) -> tuple[int, str] | None:
     action = body["actions"][0]
-    am = action.get("selected_user")
     try:
-        handoff_id = int(str(action.get("block_id", "")).split(":")[1])
+        target = int(str(action.get("block_id", "")).split(":")[1])
     except (IndexError, ValueError):
-        return
-    if not am:
-        return
-    team_id, user_id = body["team"]["id"], body["user"]["id"]
-    with services.Session.begin() as s:
-        ws = repo.ensure_workspace(s, team_id)
-        allowed = is_manager(services, s, ws, user_id, client)
-    if not allowed:
-        client.chat_postMessage(channel=user_id, text="Only managers can assign accounts.")
-        return
-    done = assign_later(services, team_id, handoff_id, am)
-    text = (
-        f"Thanks — <@{am}> is the account manager; the hand-off has started."
-        if done
-        else "That hand-off already has an account manager."
-    )
-    channel = (body.get("container") or {}).get("channel_id") or user_id
+        return None
+    user = action.get("selected_user")
+    return (target, str(user)) if user else None
+
+
+def _reply(client: WebClient, body: dict[str, Any], text: str) -> None:
+    channel = (body.get("container") or {}).get("channel_id") or body["user"]["id"]
     client.chat_postMessage(channel=channel, text=text)
 
 
-def handle_handoffs(cmd: Command) -> None:
-    """`/rolesplit handoffs`: open hand-offs, checklist progress, next nudge."""
-    with cmd.services.Session() as s:
-        ws = repo.get_workspace(s, cmd.team_id)
-        handoffs = q.open_handoffs(s, ws.id) if ws else []
-        lines = []
-        for h in handoffs[:40]:
-            a = h.account
-            done = sum(1 for i in h.items if i.done_by)
-            pending = [n for n in h.nudges if n.claimed_at is None]
-            nxt = (
-                f"next: {pending[0].kind} on {pending[0].due_at:%-d %b}"
-                if pending
-                else "no nudges left"
-            )
-            where = f"<#{h.channel_id}>" if h.channel_id else h.status
-            am = f"<@{a.account_manager_id}>" if a.account_manager_id else "*no account manager*"
-            lines.append(
-                f"• *{a.name}* — {where} · rep <@{a.sales_rep_id}> · AM {am} · "
-                f"checklist {done}/{len(h.items)} · {nxt}"
-            )
+def on_pick_am(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """Someone asked chose the account manager for a waiting hand-off."""
+    ack()
+    picked = _picked_id(body)
+    if picked is not None:
+        text = pick_account_manager(
+            services, body["team"]["id"], picked[0], picked[1], body["user"]["id"]
+        )
+        _reply(client, body, text)
+
+
+def on_pick_rep(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """Someone asked named the sales rep (and so mapped the CRM owner)."""
+    ack()
+    picked = _picked_id(body)
+    if picked is not None:
+        text = pick_rep(services, body["team"]["id"], picked[0], picked[1], body["user"]["id"])
+        _reply(client, body, text)
+
+
+def on_retry(ack: Ack, body: dict[str, Any], respond: Respond, services: Services) -> None:
+    """Retry a hand-off whose space Slack refused (from `/rolesplit handoffs`)."""
+    ack()
+    try:
+        handoff_id = int(body["actions"][0].get("value") or "")
+    except ValueError:
+        return
+    team_id, user_id = body["team"]["id"], body["user"]["id"]
+    with services.read() as s:
+        ws = s.get(Workspace, services.workspace_id(team_id))
+        assert ws is not None
+        allowed = is_manager(services, s, ws, user_id, services.client_for(team_id))
     text = (
-        ("*Open hand-offs*\n" + "\n".join(lines))
-        if lines
-        else ("No open hand-offs. Start one with `/rolesplit won Acme Corp`.")
+        retry_space(services, team_id, handoff_id, user_id)
+        if allowed
+        else "Only managers can retry a hand-off."
     )
-    cmd.ack(response_type="ephemeral", text=text[:3000])
+    respond(response_type="ephemeral", replace_original=False, text=text)
+
+
+def handle_handoffs(cmd: Command) -> None:
+    """`/rolesplit handoffs`: open hand-offs, checklist progress, next nudge, waiting, drag."""
+    rows, totals = listed_handoffs(
+        cmd.services, cmd.team_id, workspace_today(cmd.services, cmd.team_id)
+    )
+    cmd.ack(
+        response_type="ephemeral",
+        text=handoffs_text(rows, totals),
+        blocks=handoffs_blocks(rows, totals),
+    )
 
 
 HANDOFF_USAGE = (
@@ -234,33 +287,49 @@ def handle_optin(cmd: Command, join: bool) -> None:
 
 
 def handle_close(cmd: Command, name: str) -> None:
-    """`/rolesplit handoff close ACCOUNT`: no more nudges."""
+    """`/rolesplit handoff close ACCOUNT|CRM_ID`: no more nudges, no more questions."""
+    text = name.strip()
     with cmd.services.Session.begin() as s:
-        ws = repo.ensure_workspace(s, cmd.team_id)
-        account = (
-            q.get_account(s, ws.id, account_key(name))
-            or s.query(Account).filter_by(workspace_id=ws.id, crm_id=name.strip()).one_or_none()
-        )
-        if account is None or account.status == "closed":
+        ws_id = cmd.services.workspace_id(cmd.team_id)
+        found = q.accounts_matching(s, ws_id, normalise_name(text), text)
+        if len(found) > 1:
+            listed = "; ".join(f"{a.name} (CRM id {a.crm_id or '—'})" for a in found[:5])
+            cmd.ack(
+                response_type="ephemeral",
+                text=f"{len(found)} open hand-offs match “{text}”: {listed}. Close one by its "
+                "CRM id.",
+            )
+            return
+        if not found:
             names = [
                 a.name
                 for a in s.query(Account).filter(
-                    Account.workspace_id == ws.id, Account.status != "closed"
+                    Account.workspace_id == ws_id, Account.status != "closed"
                 )
             ]
-            close = difflib.get_close_matches(name.strip(), names, n=3, cutoff=0.4)
+            close = difflib.get_close_matches(text, names, n=3, cutoff=0.4)
             hint = f" Did you mean {', '.join(close)}?" if close else ""
             cmd.ack(
                 response_type="ephemeral",
-                text=f"I found no open hand-off for “{name.strip()}”.{hint}",
+                text=f"I found no open hand-off for “{text}” (by name or CRM id).{hint} "
+                "`/rolesplit handoffs` lists them.",
             )
             return
+        account = found[0]
         account.status, account.closed_at = "closed", cmd.services.now()
-        label = account.name
+        label, account_id = account.name, account.id
     cmd.ack(
         response_type="ephemeral",
         text=f"Closed the *{label}* hand-off: no more nudges. Its history stays.",
     )
+    for kind in ("account_manager", "rep"):
+        answer_questions(
+            cmd.services,
+            cmd.team_id,
+            kind,
+            f"<@{cmd.user_id}> closed the *{label}* hand-off — nothing to pick any more.",
+            account_id=account_id,
+        )
 
 
 def register(app: App, services: Services, router: Router) -> None:
@@ -276,10 +345,13 @@ def register(app: App, services: Services, router: Router) -> None:
     router.add(
         "handoff",
         handle_handoff,
-        "handoff close ACCOUNT | join | leave — end one; be invited to new ones or not",
+        "handoff close ACCOUNT|CRM_ID | join | leave — end one; be invited to new ones or not",
         manager_only=True,
         order=32,
     )
+    router.add("crm", handle_crm, MAP_USAGE, manager_only=True, order=33)
+    if farmers_joined not in hooks.MEMBERS_ADDED:
+        hooks.MEMBERS_ADDED.append(farmers_joined)
 
     @app.view(views.WON_CALLBACK)
     def _won(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
@@ -292,3 +364,11 @@ def register(app: App, services: Services, router: Router) -> None:
     @app.action(views.PICK_AM)
     def _pick(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         on_pick_am(ack, body, client, services)
+
+    @app.action(views.PICK_REP)
+    def _pick_rep(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        on_pick_rep(ack, body, client, services)
+
+    @app.action(views.RETRY)
+    def _retry(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        on_retry(ack, body, respond, services)

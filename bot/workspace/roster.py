@@ -11,6 +11,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import hooks
 from bot.services import Services
 from bot.slack.blocks import fmt_time
 from bot.slack.pool import acks_inline
@@ -99,6 +100,7 @@ def handle_add(cmd: Command) -> None:
     if role != "manager" and (added or changed):
         lines.append("They'll get the evening prompt at their local time on work days.")
     cmd.respond(response_type="ephemeral", text="\n".join(lines), replace_original=False)
+    hooks.fire(hooks.MEMBERS_ADDED, services, cmd.team_id, added + changed, role)
 
 
 def handle_remove(cmd: Command) -> None:

@@ -1,0 +1,107 @@
+"""Waiting hand-offs: taken by farmers who join, asked about every work day, resumed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.handoff import texts
+from bot.handoff.assign import (
+    answer_questions,
+    ask_for_account_manager,
+    assign,
+    follow_up,
+    pick_farmer,
+)
+from bot.handoff.space import NUDGE_AT, setup_space, tell_managers
+from bot.services import Services
+from bot.timecalc import zone
+from storage import accounts_repo as q
+from storage import questions_repo as qr
+from storage.models import Account, Workspace
+
+STALE_SETUP = timedelta(minutes=5)
+
+
+def farmers_joined(services: Services, team_id: str, user_ids: list[str], role: str) -> int:
+    """Roster hook: when farmers join, waiting hand-offs are assigned (fewest open first)."""
+    if role != "farmer" or not user_ids:
+        return 0
+    return take_waiting(services, team_id, reason="joined the roster as a farmer and takes")
+
+
+def take_waiting(services: Services, team_id: str, reason: str = "takes") -> int:
+    """Give every waiting hand-off of a workspace to a free farmer; how many were assigned."""
+    with services.read() as s:
+        waiting = [
+            (a.id, a.name, a.sales_rep_id)
+            for a in q.waiting_accounts(s, "needs_account_manager", services.workspace_id(team_id))
+        ]
+    taken = 0
+    for account_id, name, rep in waiting:
+        with services.read() as s:
+            am = pick_farmer(s, services.workspace_id(team_id), rep)
+        if am is None or not assign(services, account_id, am):
+            continue
+        taken += 1
+        answer_questions(
+            services,
+            team_id,
+            "account_manager",
+            f"✅ <@{am}> {reason} *{name}* as account manager.",
+            account_id=account_id,
+        )
+        result = follow_up(services, team_id, account_id)
+        if result.status == "space_failed":
+            continue  # the managers were told by setup_space
+    return taken
+
+
+def ask_waiting(services: Services, now: datetime) -> int:
+    """Scheduled: waiting hand-offs go to a farmer when there is one, else people are asked
+    again each work day from 09:00 (claimed per hand-off and day); stalled setups resume."""
+    handled = 0
+    with services.read() as s:
+        rows = [
+            (a.id, ws.team_id, ws.settings)
+            for a in q.waiting_accounts(s, "needs_account_manager")
+            for ws in [s.get(Workspace, a.workspace_id)]
+            if ws is not None
+        ]
+        stale = q.stale_setups(s, now - STALE_SETUP)
+    teams = {team for _, team, _ in rows}
+    for team in teams:
+        handled += take_waiting(services, team)
+    for account_id, team, settings in rows:
+        cfg = services.config(Workspace(team_id=team, settings=settings))
+        local = now.astimezone(zone(cfg.timezone))
+        if local.weekday() not in cfg.work_days or local.time() < NUDGE_AT:
+            continue
+        asked, _ = ask_for_account_manager(services, team, account_id)
+        handled += bool(asked)
+    for handoff_id in stale:
+        handled += setup_space(services, handoff_id).status == "open"
+    return handled
+
+
+def incomplete_notice(services: Services, team_id: str, account_id: int) -> None:
+    """Tell the managers once that a CRM win waits for details it did not send."""
+    with services.Session.begin() as s:
+        account = s.get(Account, account_id)
+        if account is None:
+            return
+        today = services.now().astimezone(zone("UTC")).date()
+        claimed = qr.claim_question(
+            s,
+            account.workspace_id,
+            f"incomplete:{account_id}",
+            "incomplete",
+            today,
+            services.now(),
+            account_id=account_id,
+        )
+        if claimed is None:
+            return
+        line = texts.waiting_line(
+            account.status, account.crm, account.crm_id, None, account.missing, 0, None
+        )
+    tell_managers(services, team_id, f"A {texts.crm_name(account.crm)} win is {line}.")
