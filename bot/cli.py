@@ -1,4 +1,4 @@
-"""Command line: rolesplit run | tick | db upgrade | report."""
+"""Command line: rolesplit run | tick | db upgrade | report | crm import."""
 
 from __future__ import annotations
 
@@ -168,6 +168,18 @@ def cmd_report(args: argparse.Namespace) -> int:
         services.dispose()
 
 
+def cmd_crm(args: argparse.Namespace) -> int:
+    """rolesplit crm import FILE.csv [--team T]: load the CRM owner map, all rows or none."""
+    settings = load_settings()
+    services = open_database(settings, auto_migrate=False)
+    from bot.handoff.crm_map import run_import
+
+    try:
+        return run_import(services, args.file, args.team)
+    finally:
+        services.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(prog="rolesplit", description=__doc__)
@@ -203,6 +215,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--study", action="store_true", help="the latest time study's result and split plan"
     )
     report.set_defaults(func=cmd_report)
+    crm = sub.add_parser("crm", help="the CRM owner map")
+    crm_sub = crm.add_subparsers(dest="action", required=True)
+    load = crm_sub.add_parser(
+        "import", help="load owners from a CSV: crm, owner_id, slack_user or email"
+    )
+    load.add_argument("file", help="the CSV file (UTF-8, with a header line)")
+    load.add_argument("--team", default=None, help="Slack team id (when several installed)")
+    load.set_defaults(func=cmd_crm)
     return parser
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
 
 from bot.config import ConfigError
 from bot.handoff import texts
@@ -19,6 +21,8 @@ from bot.handoff.owners import (
 from bot.services import NoTokenError, Services
 from bot.slack.router import Command
 from storage import crm_repo as cr
+from storage import repo
+from storage.models import Workspace
 
 MAX_LISTED = 60
 
@@ -102,3 +106,35 @@ def import_file(services: Services, team_id: str, path: Path) -> tuple[int, list
 
     errors = import_owners(services, team_id, rows, lookup)
     return (0 if errors else len(rows)), errors
+
+
+def cli_team(services: Services, team: str | None) -> str:
+    """--team, the only installed workspace, or (single-workspace mode) the token's own."""
+    with services.read() as s:
+        teams = list(s.scalars(select(Workspace.team_id).where(Workspace.installed.is_(True))))
+    if team:
+        if team not in teams:
+            raise ConfigError(f"--team: {team} is not installed (installed: {', '.join(teams)})")
+        return team
+    if len(teams) == 1:
+        return teams[0]
+    if not teams and services.settings.slack_bot_token and not services.settings.oauth:
+        auth = services.make_client(services.settings.slack_bot_token).auth_test()
+        with services.Session.begin() as s:
+            repo.ensure_workspace(s, str(auth["team_id"]), auth.get("team"))
+        return str(auth["team_id"])
+    known = ", ".join(teams) or "none yet"
+    raise ConfigError(f"--team: name one of the installed workspaces ({known})")
+
+
+def run_import(services: Services, file: str, team: str | None) -> int:
+    """The console command: print what was loaded, or every problem (and load nothing)."""
+    team_id = cli_team(services, team)
+    stored, problems = import_file(services, team_id, Path(file))
+    if problems:
+        print(f"rolesplit: {file}: nothing imported —", file=sys.stderr)
+        for line in problems:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    print(f"Imported {stored} CRM owner mapping{'s' if stored != 1 else ''} into {team_id}.")
+    return 0

@@ -80,7 +80,8 @@ def parse_owner_csv(text: str) -> tuple[list[OwnerRow], list[str]]:
         return [], ["line 1: add a slack_user column (U… ids) or an email column"]
     rows, errors = [], []
     seen: dict[tuple[str, str], int] = {}
-    for n, raw in enumerate(reader, start=2):
+    for raw in reader:
+        n = reader.line_num  # the file's own line (blank lines are skipped, not counted out)
         cells = {k: (v or "").strip() for k, v in raw.items() if k}
         if not any(cells.values()):
             continue
