@@ -174,10 +174,14 @@ def _managers(services: Services, team_id: str) -> list[str]:
 
 
 def ask_for_account_manager(
-    services: Services, team_id: str, account_id: int, declarer: str | None = None
+    services: Services,
+    team_id: str,
+    account_id: int,
+    declarer: str | None = None,
+    now: datetime | None = None,
 ) -> tuple[list[str], str]:
     """DM the people who can pick, with a user select — at most once per local day."""
-    now = services.now()
+    now = now or services.now()
     with services.Session.begin() as s:
         account = s.get(Account, account_id)
         ws = s.get(Workspace, account.workspace_id) if account else None

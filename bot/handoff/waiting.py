@@ -76,7 +76,7 @@ def ask_waiting(services: Services, now: datetime) -> int:
         local = now.astimezone(zone(cfg.timezone))
         if local.weekday() not in cfg.work_days or local.time() < NUDGE_AT:
             continue
-        asked, _ = ask_for_account_manager(services, team, account_id)
+        asked, _ = ask_for_account_manager(services, team, account_id, now=now)
         handled += bool(asked)
     for handoff_id in stale:
         handled += setup_space(services, handoff_id).status == "open"
