@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.handoff import texts
 from bot.handoff import views as views
 from bot.handoff.rules import Candidate, choose_account_manager
-from bot.handoff.space import SKIPPED, setup_space
+from bot.handoff.space import SKIPPED, managers_of, setup_space
 from bot.services import NoTokenError, Services
 from bot.timecalc import zone
 from storage import accounts_repo as q
@@ -159,18 +159,13 @@ def admins_and_owners(services: Services, team_id: str) -> list[str]:
 
 def people_to_ask(services: Services, team_id: str, fallback: str | None) -> tuple[list[str], str]:
     """Managers (roster, ROLESPLIT_MANAGERS); else admins and owners; else the declarer."""
-    managers = [m for m in _managers(services, team_id)]
+    managers = managers_of(services, team_id)
     if managers:
         return managers, "managers"
     admins = admins_and_owners(services, team_id)
     if admins:
         return admins, "admins"
     return ([fallback] if fallback else []), "you"
-
-
-def _managers(services: Services, team_id: str) -> list[str]:
-    with services.read() as s:
-        return q.managers(s, services.workspace_id(team_id), services.settings.managers)
 
 
 def ask_for_account_manager(

@@ -7,19 +7,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.handoff import texts
 from bot.handoff.assign import advance, follow_up
-from bot.handoff.rules import normalise_name, plan_nudges
+from bot.handoff.rules import declare_refusal, normalise_name, plan_nudges
 from bot.handoff.space import NUDGE_AT, SKIPPED, space_link
 from bot.services import Services
+from bot.slack.router import is_manager
 from bot.timecalc import local_datetime, zone
 from bot.wsconfig import WorkspaceConfig
 from storage import accounts_repo as q
 from storage import repo
-from storage.models import Account, ChecklistItem, Handoff, Nudge
+from storage.models import Account, ChecklistItem, Handoff, Nudge, Workspace
 
 
 @dataclass
@@ -192,3 +194,34 @@ def settle(services: Services, team_id: str, recorded: Recorded, declarer: str |
         return WinResult(recorded.handoff_id, "exists", text, link)
     result = follow_up(services, team_id, recorded.account_id, declarer)
     return WinResult(recorded.handoff_id, result.status, result.text, result.link, result.error)
+
+
+def declare_check(
+    services: Services, team_id: str, user_id: str, rep: str | None, client: WebClient
+) -> str | None:
+    """None when the caller may declare this win; else who can, and what to do."""
+    with services.read() as s:
+        ws = s.get(Workspace, services.workspace_id(team_id))
+        assert ws is not None
+        member = repo.get_member(s, ws.id, user_id)
+        manager = is_manager(services, s, ws, user_id, client, member)
+        role = member.role if member is not None and member.active else None
+        refusal = declare_refusal(user_id, rep, manager, role)
+        if refusal is None:
+            return None
+        managers = q.managers(s, ws.id, services.settings.managers)
+    ask = (
+        f" Ask {texts.people(managers[:5])} to declare it."
+        if managers
+        else " Ask a workspace admin to declare it, or to add you to the roster."
+    )
+    return refusal + ask
+
+
+def workspace_today(services: Services, team_id: str) -> date:
+    """Today in the workspace's time zone."""
+    with services.read() as s:
+        ws = s.get(Workspace, services.workspace_id(team_id))
+        assert ws is not None
+        tz = services.config(ws).timezone
+    return services.now().astimezone(zone(tz)).date()

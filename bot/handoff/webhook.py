@@ -15,9 +15,8 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
-from bot.handoff.declare import WinInput, declare_win
+from bot.handoff.declare import WinInput, declare_win, workspace_today
 from bot.handoff.rules import check_won_at
-from bot.handoff.wins import workspace_today
 from bot.logs import annotate
 from bot.services import NoTokenError, Services
 from bot.slack.router import Router

@@ -10,61 +10,27 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import hooks
-from bot.handoff import texts
 from bot.handoff import views as views
-from bot.handoff.assign import answer_questions, pick_account_manager
+from bot.handoff.assign import answer_questions
+from bot.handoff.clicks import on_pick_am, on_pick_rep, on_retry, on_toggle
 from bot.handoff.crm_map import handle_crm
-from bot.handoff.declare import WinInput, declare_win
+from bot.handoff.declare import WinInput, declare_check, declare_win, workspace_today
 from bot.handoff.listing import handoffs_blocks, handoffs_text, listed_handoffs
-from bot.handoff.owners import MAP_USAGE, pick_rep
+from bot.handoff.owners import MAP_USAGE
 from bot.handoff.rules import (
     check_won_at,
-    declare_refusal,
     normalise_name,
     parse_inline,
     parse_value,
 )
-from bot.handoff.space import refresh_intro, retry_space
 from bot.handoff.waiting import farmers_joined
 from bot.services import Services
-from bot.slack.router import Command, Router, is_manager
-from bot.timecalc import zone
+from bot.slack.router import Command, Router
 from storage import accounts_repo as q
 from storage import repo
-from storage.models import Account, Workspace
+from storage.models import Account
 
 WON_USAGE = "won [ACCOUNT] [am:@user] [rep:@user] [value:12000] [won:YYYY-MM-DD] — start a hand-off"
-
-
-def declare_check(
-    services: Services, team_id: str, user_id: str, rep: str | None, client: WebClient
-) -> str | None:
-    """None when the caller may declare this win; else who can, and what to do."""
-    with services.read() as s:
-        ws = s.get(Workspace, services.workspace_id(team_id))
-        assert ws is not None
-        member = repo.get_member(s, ws.id, user_id)
-        manager = is_manager(services, s, ws, user_id, client, member)
-        role = member.role if member is not None and member.active else None
-        refusal = declare_refusal(user_id, rep, manager, role)
-        if refusal is None:
-            return None
-        managers = q.managers(s, ws.id, services.settings.managers)
-    ask = (
-        f" Ask {texts.people(managers[:5])} to declare it."
-        if managers
-        else " Ask a workspace admin to declare it, or to add you to the roster."
-    )
-    return refusal + ask
-
-
-def workspace_today(services: Services, team_id: str) -> date:
-    """Today in the workspace's time zone."""
-    with services.read() as s:
-        ws = s.get(Workspace, services.workspace_id(team_id))
-        assert ws is not None
-        tz = services.config(ws).timezone
-    return services.now().astimezone(zone(tz)).date()
 
 
 def handle_won(cmd: Command) -> None:
@@ -161,82 +127,6 @@ def on_won_submit(
         ),
     )
     client.chat_postMessage(channel=user_id, text=result.text)
-
-
-def on_toggle(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
-    """Tick or untick a checklist item; the value carries the intent, so replays do nothing."""
-    ack()
-    raw = body["actions"][0].get("value") or ""
-    try:
-        handoff_id_s, key, intent = raw.split(":")
-        handoff_id = int(handoff_id_s)
-    except ValueError:
-        return
-    with services.Session.begin() as s:
-        ws = repo.get_workspace(s, body["team"]["id"])
-        handoff = q.load_handoff(s, handoff_id)
-        if ws is None or handoff is None or handoff.account.workspace_id != ws.id:
-            return
-        changed = q.set_item(
-            s, handoff_id, key, intent == "tick", body["user"]["id"], services.now()
-        )
-    if changed:
-        refresh_intro(services, client, handoff_id)
-
-
-def _picked_id(body: dict[str, Any]) -> tuple[int, str] | None:
-    action = body["actions"][0]
-    try:
-        target = int(str(action.get("block_id", "")).split(":")[1])
-    except (IndexError, ValueError):
-        return None
-    user = action.get("selected_user")
-    return (target, str(user)) if user else None
-
-
-def _reply(client: WebClient, body: dict[str, Any], text: str) -> None:
-    channel = (body.get("container") or {}).get("channel_id") or body["user"]["id"]
-    client.chat_postMessage(channel=channel, text=text)
-
-
-def on_pick_am(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
-    """Someone asked chose the account manager for a waiting hand-off."""
-    ack()
-    picked = _picked_id(body)
-    if picked is not None:
-        text = pick_account_manager(
-            services, body["team"]["id"], picked[0], picked[1], body["user"]["id"]
-        )
-        _reply(client, body, text)
-
-
-def on_pick_rep(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
-    """Someone asked named the sales rep (and so mapped the CRM owner)."""
-    ack()
-    picked = _picked_id(body)
-    if picked is not None:
-        text = pick_rep(services, body["team"]["id"], picked[0], picked[1], body["user"]["id"])
-        _reply(client, body, text)
-
-
-def on_retry(ack: Ack, body: dict[str, Any], respond: Respond, services: Services) -> None:
-    """Retry a hand-off whose space Slack refused (from `/rolesplit handoffs`)."""
-    ack()
-    try:
-        handoff_id = int(body["actions"][0].get("value") or "")
-    except ValueError:
-        return
-    team_id, user_id = body["team"]["id"], body["user"]["id"]
-    with services.read() as s:
-        ws = s.get(Workspace, services.workspace_id(team_id))
-        assert ws is not None
-        allowed = is_manager(services, s, ws, user_id, services.client_for(team_id))
-    text = (
-        retry_space(services, team_id, handoff_id, user_id)
-        if allowed
-        else "Only managers can retry a hand-off."
-    )
-    respond(response_type="ephemeral", replace_original=False, text=text)
 
 
 def handle_handoffs(cmd: Command) -> None:
