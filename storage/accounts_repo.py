@@ -105,6 +105,17 @@ def stale_setups(session: Session, before: datetime) -> list[int]:
     )
 
 
+def interrupt_stalled_setups(session: Session, before: datetime, why: str) -> int:
+    """Setups claimed before `before` and never finished (the process stopped): failed, so
+    they show as not started and can be retried; how many."""
+    res = session.execute(
+        update(Handoff)
+        .where(Handoff.status == "setting_up", Handoff.setup_claimed_at < before)
+        .values(status="failed", error=why[:300])
+    )
+    return res.rowcount  # type: ignore[attr-defined,no-any-return]
+
+
 def reset_failed_setup(session: Session, handoff_id: int) -> bool:
     """Make a failed space setup claimable again (Retry); False unless it had failed."""
     res = session.execute(

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from bot.handoff import texts
 from bot.handoff import views as views
 from bot.handoff.rules import Candidate, choose_account_manager
-from bot.handoff.space import SKIPPED, managers_of, setup_space
+from bot.handoff.schedule import SKIPPED
+from bot.handoff.space import managers_of, setup_space
 from bot.services import NoTokenError, Services
 from bot.timecalc import zone
 from storage import accounts_repo as q

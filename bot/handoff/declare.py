@@ -14,14 +14,15 @@ from sqlalchemy.orm import Session
 from bot.handoff import texts
 from bot.handoff.assign import advance, follow_up
 from bot.handoff.rules import declare_refusal, normalise_name, plan_nudges
-from bot.handoff.space import NUDGE_AT, SKIPPED, space_link
+from bot.handoff.schedule import write_plan
+from bot.handoff.space import space_link
 from bot.services import Services
 from bot.slack.router import is_manager
-from bot.timecalc import local_datetime, zone
+from bot.timecalc import zone
 from bot.wsconfig import WorkspaceConfig
 from storage import accounts_repo as q
 from storage import repo
-from storage.models import Account, ChecklistItem, Handoff, Nudge, Workspace
+from storage.models import Account, ChecklistItem, Handoff, Workspace
 
 
 @dataclass
@@ -118,13 +119,8 @@ def record_win(
     s.flush()
     for pos, (item_key, label) in enumerate(cfg.checklist):
         s.add(ChecklistItem(handoff_id=handoff.id, key=item_key, label=label, position=pos))
-    tz = zone(cfg.timezone)
     plan = plan_nudges(won, declared, transfer_on, cfg.nudge_days, cfg.checkin_days)
-    for kind, day in plan.scheduled:
-        s.add(Nudge(handoff_id=handoff.id, kind=kind, due_at=local_datetime(day, NUDGE_AT, tz)))
-    for kind, day in plan.skipped:
-        due = local_datetime(day, NUDGE_AT, tz)
-        s.add(Nudge(handoff_id=handoff.id, kind=kind, due_at=due, claimed_at=now, error=SKIPPED))
+    write_plan(s, handoff.id, plan, cfg.timezone, now)
     s.flush()
     account = s.get(Account, account_id)
     assert account is not None

@@ -10,7 +10,7 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot.handoff import views as views
-from bot.handoff.space import NUDGE_AT
+from bot.handoff.schedule import NUDGE_AT
 from bot.handoff.waiting import ask_waiting
 from bot.services import NoTokenError, Services
 from bot.slack.router import Router

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import time
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -12,16 +11,15 @@ from slack_sdk.errors import SlackApiError
 from bot.handoff import texts
 from bot.handoff import views as views
 from bot.handoff.rules import channel_slug, numbered
+from bot.handoff.schedule import SKIPPED, skip_overdue
 from bot.services import NoTokenError, Services
 from bot.timecalc import zone
 from storage import accounts_repo as q
 from storage.models import Handoff, Workspace
 
 log = logging.getLogger(__name__)
-NUDGE_AT = time(9, 0)  # nudges go out at 09:00 in the workspace's time zone
 NO_CHANNELS = {"restricted_action", "missing_scope", "not_allowed_token_type"}
 MAX_NAME_TRIES = 20
-SKIPPED = "skipped: over a week overdue when the win was declared"
 
 
 @dataclass(frozen=True)
@@ -91,6 +89,7 @@ def setup_space(services: Services, handoff_id: int, declarer: str | None = None
         ws = s.get(Workspace, handoff.account.workspace_id)
         assert ws is not None
         cfg = services.config(ws)
+        skip_overdue(s, handoff, cfg, now)
         team_id, acct, channel = ws.team_id, handoff.account, handoff.channel_id
         invitees = [
             u

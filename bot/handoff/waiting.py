@@ -12,14 +12,17 @@ from bot.handoff.assign import (
     follow_up,
     pick_farmer,
 )
-from bot.handoff.space import NUDGE_AT, setup_space, tell_managers
+from bot.handoff.schedule import NUDGE_AT
+from bot.handoff.space import setup_space, tell_managers
 from bot.services import Services
 from bot.timecalc import zone
 from storage import accounts_repo as q
 from storage import questions_repo as qr
 from storage.models import Account, Workspace
 
-STALE_SETUP = timedelta(minutes=5)
+STALE_SETUP = timedelta(minutes=5)  # recorded, ready, and nobody started its space
+STALLED_SETUP = timedelta(minutes=15)  # started and never finished: the process stopped
+INTERRUPTED = "interrupted: the app stopped while making the space"
 
 
 def farmers_joined(services: Services, team_id: str, user_ids: list[str], role: str) -> int:
@@ -58,8 +61,10 @@ def take_waiting(services: Services, team_id: str, reason: str = "takes") -> int
 
 def ask_waiting(services: Services, now: datetime) -> int:
     """Scheduled: waiting hand-offs go to a farmer when there is one, else people are asked
-    again each work day from 09:00 (claimed per hand-off and day); stalled setups resume."""
-    handled = 0
+    again each work day from 09:00 (claimed per hand-off and day); setups nobody started are
+    started, and setups a stopped process left half-done are shown as failed (Retry)."""
+    with services.Session.begin() as s:
+        handled = q.interrupt_stalled_setups(s, now - STALLED_SETUP, INTERRUPTED)
     with services.read() as s:
         rows = [
             (a.id, ws.team_id, ws.settings)

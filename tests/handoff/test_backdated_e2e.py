@@ -6,9 +6,21 @@ from datetime import UTC, datetime, timedelta
 
 from bot import jobs
 from bot.handoff import views as v
-from tests.conftest import Running
+from storage import repo
+from storage.models import Account, Handoff
+from tests.conftest import TEAM_ID, Running
+from tests.daylog_helpers import add_reps
 from tests.fakes import datepicker_value, input_value, users_select_value
-from tests.handoff.support import accounts, intros, nudges, post_webhook, team
+from tests.handoff.support import (
+    accounts,
+    dms_to,
+    eventually,
+    handoffs,
+    intros,
+    nudges,
+    post_webhook,
+    team,
+)
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # the clock fixture's instant
 
@@ -97,3 +109,64 @@ def test_win_dates_out_of_bounds_are_refused_and_change_nothing(running: Running
     assert running.slack.view_submission(v.WON_CALLBACK, values, user_id="UMGR").text == ""
     running.fake.wait_for("conversations.create")
     assert accounts(running)[0].won_at.isoformat() == "2026-11-20"
+
+
+def test_a_space_opened_late_skips_what_became_long_overdue_while_it_waited(
+    running: Running,
+) -> None:
+    add_reps(running, ("UMGR", "UTC"), role="manager")
+    add_reps(running, ("USAM", "UTC"), role="hunter")
+    # won 6 days ago: day 1 is 5 days late, still due — but nobody can take it yet
+    body = post_webhook(
+        running, {"account": "Slowco", "sales_rep": "USAM", "won_at": "2026-11-18"}
+    )[1]
+    assert body["status"] == "needs_account_manager"
+    assert next(n.kind for n in nudges(running) if n.claimed_at is None) == "day1"
+    # four days later a manager picks: day 1 (19 Nov) is now 9 days late and is skipped
+    running.clock.set(datetime(2026, 11, 28, 10, tzinfo=UTC))
+    ask = dms_to(running, "UMGR")[0]
+    block = next(b["block_id"] for b in ask.json("blocks") if b["type"] == "actions")
+    add_reps(running, ("UAMY", "UTC"), role="hybrid")
+    running.slack.block_action(v.PICK_AM, user_id="UMGR", block_id=block, selected_user="UAMY")
+    intro = running.fake.wait_for("chat.postMessage", predicate=lambda c: "Hand-off:" in c.text)[0]
+    assert "day 1 (19 Nov 2026)" in intro.text and "day 7" not in intro.text
+    eventually(lambda: len(intros(running)) == 1 and handoffs(running)[0].status == "open")
+    assert jobs.tick(running.services, running.clock())["nudges"] == 1  # day 7 (25 Nov)
+    assert "Day 7 of the *Slowco*" in nudge_posts(running)[-1]
+
+
+def test_a_setup_left_half_done_by_a_stopped_process_is_offered_again(running: Running) -> None:
+    team(running)
+    with running.session() as s:  # what a process killed mid-setup leaves behind
+        ws = repo.ensure_workspace(s, TEAM_ID)
+        account = Account(
+            workspace_id=ws.id,
+            key="win:x",
+            name="Halfco",
+            name_key="halfco",
+            won_at=NOW.date(),
+            transfer_on=NOW.date() + timedelta(days=182),
+            status="open",
+            source="command",
+            sales_rep_id="USAM",
+            account_manager_id="UDANA",
+            created_at=NOW,
+        )
+        s.add(account)
+        s.flush()
+        s.add(
+            Handoff(
+                account_id=account.id,
+                mode="channel",
+                status="setting_up",
+                setup_claimed_at=NOW,
+                created_at=NOW,
+            )
+        )
+    jobs.tick(running.services, NOW + timedelta(minutes=10))
+    assert handoffs(running)[0].status == "setting_up"
+    jobs.tick(running.services, NOW + timedelta(minutes=16))
+    assert handoffs(running)[0].status == "failed"
+    listing = running.slack.command("handoffs", user_id="UMGR").json()
+    assert "not started" in listing["text"] and "interrupted" in listing["text"]
+    assert any(b.get("accessory", {}).get("action_id") == v.RETRY for b in listing["blocks"])
