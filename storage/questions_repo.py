@@ -87,6 +87,19 @@ def asked_people(session: Session, workspace_id: int, kind: str, account_id: int
     return {m.get("user", "") for messages in rows for m in messages or []} - {""}
 
 
+def asked_keys(session: Session, workspace_id: int, keys: list[str]) -> set[str]:
+    """Which of these question keys were already claimed (a cheap read before a claim)."""
+    if not keys:
+        return set()
+    return set(
+        session.scalars(
+            select(HandoffQuestion.key).where(
+                HandoffQuestion.workspace_id == workspace_id, HandoffQuestion.key.in_(keys)
+            )
+        )
+    )
+
+
 def times_asked(session: Session, account_id: int, kind: str) -> tuple[int, date | None]:
     """How many days a question was asked about an account, and the first day."""
     days = sorted(

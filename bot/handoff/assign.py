@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import delete
@@ -169,6 +169,11 @@ def people_to_ask(services: Services, team_id: str, fallback: str | None) -> tup
     return ([fallback] if fallback else []), "you"
 
 
+def am_question_key(account_id: int, day: date) -> str:
+    """The claim of one day's question about one account's account manager."""
+    return f"am:{account_id}:{day.isoformat()}"
+
+
 def ask_for_account_manager(
     services: Services,
     team_id: str,
@@ -188,7 +193,7 @@ def ask_for_account_manager(
         qid = qr.claim_question(
             s,
             ws.id,
-            f"am:{account_id}:{today.isoformat()}",
+            am_question_key(account_id, today),
             "account_manager",
             today,
             now,

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from bot.handoff import texts
 from bot.handoff.assign import (
+    am_question_key,
     answer_questions,
     ask_for_account_manager,
     assign,
@@ -65,22 +66,23 @@ def ask_waiting(services: Services, now: datetime) -> int:
     started, and setups a stopped process left half-done are shown as failed (Retry)."""
     with services.Session.begin() as s:
         handled = q.interrupt_stalled_setups(s, now - STALLED_SETUP, INTERRUPTED)
+    teams: set[str] = set()
     with services.read() as s:
-        rows = [
-            (a.id, ws.team_id, ws.settings)
-            for a in q.waiting_accounts(s, "needs_account_manager")
-            for ws in [s.get(Workspace, a.workspace_id)]
-            if ws is not None
-        ]
+        rows = []
+        for a in q.waiting_accounts(s, "needs_account_manager"):
+            ws = s.get(Workspace, a.workspace_id)
+            assert ws is not None
+            cfg = services.config(ws)
+            local = now.astimezone(zone(cfg.timezone))
+            key = am_question_key(a.id, local.date())
+            due = local.weekday() in cfg.work_days and local.time() >= NUDGE_AT
+            if due and not qr.asked_keys(s, ws.id, [key]):
+                rows.append((a.id, ws.team_id))
+            teams.add(ws.team_id)
         stale = q.stale_setups(s, now - STALE_SETUP)
-    teams = {team for _, team, _ in rows}
     for team in teams:
         handled += take_waiting(services, team)
-    for account_id, team, settings in rows:
-        cfg = services.config(Workspace(team_id=team, settings=settings))
-        local = now.astimezone(zone(cfg.timezone))
-        if local.weekday() not in cfg.work_days or local.time() < NUDGE_AT:
-            continue
+    for account_id, team in rows:
         asked, _ = ask_for_account_manager(services, team, account_id, now=now)
         handled += bool(asked)
     for handoff_id in stale:
