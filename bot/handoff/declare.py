@@ -185,8 +185,8 @@ def settle(services: Services, team_id: str, recorded: Recorded, declarer: str |
             handoff = s.get(Handoff, recorded.handoff_id)
             account = s.get(Account, recorded.account_id)
             assert account is not None
-            link = space_link(services, team_id, handoff) if handoff else None
-            text = texts.existing_text(account.name, account.status, link)
+        link = space_link(services, team_id, handoff) if handoff else None  # after the read
+        text = texts.existing_text(account.name, account.status, link)
         return WinResult(recorded.handoff_id, "exists", text, link)
     result = follow_up(services, team_id, recorded.account_id, declarer)
     return WinResult(recorded.handoff_id, result.status, result.text, result.link, result.error)

@@ -143,8 +143,7 @@ def setup_space(services: Services, handoff_id: int, declarer: str | None = None
     with services.read() as s:
         handoff = s.get(Handoff, handoff_id)
         assert handoff is not None
-        link = space_link(services, team_id, handoff)
-    return SpaceOutcome("open", link=link)
+    return SpaceOutcome("open", link=space_link(services, team_id, handoff))
 
 
 def _failed(
