@@ -3,6 +3,7 @@ account rule, and incomplete deliveries waiting visibly."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -48,6 +49,22 @@ def test_a_mapped_owner_opens_one_handoff_and_a_repeat_changes_nothing(running: 
     assert declare(running, replace(WIN, delivery_key="evt-3", is_win=False))[1] == "ignored"
     listing = running.slack.command("crm map", user_id="UMGR").json()["text"]
     assert "*CRM owners* — 1 mapped" in listing and "HubSpot `12345` → <@USAM>" in listing
+
+
+def test_the_same_delivery_at_once_on_several_threads_is_declared_once(running: Running) -> None:
+    team(running)
+    running.slack.command("crm map hubspot 12345 <@USAM>", user_id="UMGR")
+    results: list[str] = []
+    threads = [
+        threading.Thread(target=lambda d=d: results.append(declare(running, d)[1]))
+        for d in (WIN, WIN, WIN, replace(WIN, delivery_key="evt-other"))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(results) == ["created", "duplicate", "duplicate", "exists"]
+    assert len(accounts(running)) == 1 and len(running.fake.calls("conversations.create")) == 1
 
 
 def test_bad_deliveries_are_refused_naming_the_field(running: Running) -> None:
