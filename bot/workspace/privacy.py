@@ -25,6 +25,7 @@ from storage.models import (
     FitAnswer,
     Handoff,
     HandoffQuestion,
+    Member,
     ProcessedRequest,
     Prompt,
     Study,
@@ -102,7 +103,13 @@ def person_data(session: Session, workspace_id: int, user_id: str) -> dict[str, 
 
 def forget(session: Session, workspace_id: int, user_id: str) -> int:
     """Erase one person: their roster entry and history; hand-offs keep the account."""
-    member = repo.get_member(session, workspace_id, user_id)
+    # locked first: a second erasure at the same moment waits, then finds nobody to erase
+    member = session.scalar(
+        select(Member)
+        .where(Member.workspace_id == workspace_id, Member.user_id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     accounts = select(Account.id).where(Account.workspace_id == workspace_id)
     for column in (
         Account.sales_rep_id,
