@@ -244,6 +244,8 @@ class WorkspaceConfig:
     checkin_days: int = DEFAULT_CHECKIN_DAYS
     am_week_hours: int = DEFAULT_AM_WEEK_HOURS
     edit_window_days: int = 14
+    handoff_public: bool = False  # hand-off channels are private unless a manager says so
+    hide_deal_value: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -273,5 +275,7 @@ def effective(settings: Settings, overrides: dict[str, Any] | None) -> Workspace
         else DEFAULT_NUDGE_DAYS,
         checkin_days=int(o.get("checkin_days") or DEFAULT_CHECKIN_DAYS),
         am_week_hours=int(o.get("am_week_hours") or DEFAULT_AM_WEEK_HOURS),
+        handoff_public=bool(o.get("handoff_public", False)),
+        hide_deal_value=bool(o.get("hide_deal_value", False)),
         extra=dict(o),
     )
