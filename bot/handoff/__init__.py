@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.handoff import webhook, wins
+from bot.handoff import crm_routes, webhook, wins
 from bot.handoff.crm_map import import_owner_csv
 from bot.handoff.drag import DragTotals, HandoffDrag, drag_blocks, drag_summary
 from bot.handoff.nudges import send_nudges
@@ -33,3 +33,4 @@ def register(app: App, wiring: Wiring) -> None:
     """Hand-off commands and interactions, the deal-won webhook and the CRMs' own routes."""
     wins.register(app, wiring)
     webhook.register(app, wiring)
+    crm_routes.register(app, wiring)

@@ -107,7 +107,7 @@ def handle(services: Services, req: HttpRequest) -> HttpResponse:
             fields["won_at"] = date.fromisoformat(str(won_at)[:10])
         except ValueError:
             return bad("won_at", "must be an ISO date like 2026-11-24")
-    team = _team(services, fields["team_id"])
+    team = resolve_team(services, fields["team_id"])
     if isinstance(team, HttpResponse):
         return team
     annotate(team_id=team)
@@ -141,7 +141,8 @@ def handle(services: Services, req: HttpRequest) -> HttpResponse:
     return HttpResponse(202, answer)
 
 
-def _team(services: Services, team_id: str | None) -> str | HttpResponse:
+def resolve_team(services: Services, team_id: str | None) -> str | HttpResponse:
+    """The workspace a delivery is for: the named one, the only one installed, or the token's."""
     with services.Session() as s:
         teams = list(s.scalars(select(Workspace.team_id).where(Workspace.installed.is_(True))))
     if team_id:
