@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from bot import jobs
+from bot.handoff import views as v
 from bot.handoff.drag import (
     DragInput,
     DragItem,
@@ -19,6 +21,9 @@ from bot.handoff.drag import (
 )
 from storage import repo
 from storage.models import Account, ChecklistItem, Handoff, Nudge
+from tests.support.app import Running
+from tests.support.handoff import accounts, handoffs, team
+from tests.support.http import post_webhook
 
 TODAY = date(2026, 11, 24)
 KEYS = ("intro_call", "contract_signing", "contacts_shared", "first_job_order", "credit_recorded")
@@ -156,3 +161,48 @@ def test_drag_summary_reads_the_database(session: Session) -> None:
         3,
         1,
     )
+
+
+def test_the_weekly_rollup_shows_the_drag_worked_by_hand(running: Running) -> None:
+    team(running)
+    # Acme, won a week back: day 1 is six days overdue (sent, not skipped), day 7 is due today
+    acme = {"account": "Acme", "sales_rep": "USAM", "account_manager": "UDANA"}
+    assert post_webhook(running, {**acme, "won_at": "2026-11-17"})[0] == 202
+    assert post_webhook(running, {"account": "Globex", "sales_rep": "USAM"})[0] == 202
+    assert {a.account_manager_id for a in accounts(running)} == {"UDANA", "ULEE"}
+    tue = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    assert jobs.tick(running.services, tue)["nudges"] == 1  # Acme's day 1 (one per pass)
+    assert jobs.tick(running.services, tue + timedelta(minutes=1))["nudges"] == 1  # its day 7
+    # Wednesday: Dana ticks Acme's intro call (8 days after the win); Globex's day 1 goes out
+    running.clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
+    acme_id = handoffs(running)[0].id
+    running.slack.block_action(v.TOGGLE, value=f"{acme_id}:intro_call:tick", user_id="UDANA")
+    running.fake.wait_for("chat.update")
+    assert jobs.tick(running.services, running.clock())["nudges"] == 1
+    # Monday 09:00: the rollup. Acme: intro after 8 days, its 4 other items were asked on the
+    # 24th → overdue. Globex: no intro call (6 days since the win), all 5 asked on the 25th.
+    monday = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    running.clock.set(monday)
+    running.services.settings.rollup_channel = "C0ROLL"
+    assert jobs.tick(running.services, monday)["rollups"] == 1
+    post = running.fake.wait_for(
+        "chat.postMessage", predicate=lambda c: c.args["channel"] == "C0ROLL"
+    )
+    text = post[0].text
+    assert (
+        "*Hand-off drag* — 2 open: intro call on average *8.0 days* after the win (1 of 2 "
+        "ticked); *9* checklist items overdue in 2 hand-offs; *0* past the transfer date"
+    ) in text
+    assert "*Globex*: no intro call yet (6 days since the win) · 5 overdue" in text
+    assert "*Acme*: intro call after 8 days · 4 overdue" in text
+    assert len(post[0].json("blocks")) <= 50
+
+
+def test_no_drag_in_the_rollup_without_handoffs(running: Running) -> None:
+    team(running)
+    running.services.settings.rollup_channel = "C0ROLL"
+    monday = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    running.clock.set(monday)
+    assert jobs.tick(running.services, monday)["rollups"] == 1
+    (post,) = running.fake.calls("chat.postMessage")
+    assert "Weekly rollup" in post.text and "Hand-off drag" not in post.text
