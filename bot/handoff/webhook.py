@@ -16,7 +16,8 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
-from bot.handoff.declare import WinInput, declare_win
+from bot.handoff.declare import WinInput, declare_win, workspace_today
+from bot.handoff.rules import check_won_at
 from bot.logs import annotate
 from bot.services import Services
 from bot.slack.app import Wiring
@@ -106,17 +107,21 @@ def handle(services: Services, req: HttpRequest) -> HttpResponse:
             fields["won_at"] = date.fromisoformat(str(won_at)[:10])
         except ValueError:
             return bad("won_at", "must be an ISO date like 2026-11-24")
-    team = _team(services, fields["team_id"])
+    team = resolve_team(services, fields["team_id"])
     if isinstance(team, HttpResponse):
         return team
     annotate(team_id=team)
+    if fields.get("won_at"):
+        problem = check_won_at(fields["won_at"], workspace_today(services, team))
+        if problem:
+            return bad("won_at", problem)
     people = {}
     for name in ("sales_rep", "account_manager"):
         resolved = _person(services, team, name, fields[name])
         if isinstance(resolved, HttpResponse):
             return resolved
         people[name] = resolved
-    handoff_id, status = declare_win(
+    result = declare_win(
         services,
         team,
         WinInput(
@@ -130,10 +135,14 @@ def handle(services: Services, req: HttpRequest) -> HttpResponse:
             source="webhook",
         ),
     )
-    return HttpResponse(202, {"handoff_id": handoff_id, "status": status})
+    answer: dict[str, Any] = {"handoff_id": result.handoff_id, "status": result.status}
+    if result.error:  # Slack refused the space: the hand-off is recorded, not started
+        answer["error"] = result.error
+    return HttpResponse(202, answer)
 
 
-def _team(services: Services, team_id: str | None) -> str | HttpResponse:
+def resolve_team(services: Services, team_id: str | None) -> str | HttpResponse:
+    """The workspace a delivery is for: the named one, the only one installed, or the token's."""
     with services.Session() as s:
         teams = list(s.scalars(select(Workspace.team_id).where(Workspace.installed.is_(True))))
     if team_id:

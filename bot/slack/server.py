@@ -137,7 +137,8 @@ class WsgiApp:
                     json.dumps({"error": "body too large"}).encode(),
                     {},
                 )
-            resp = route(HttpRequest(method, path, headers, raw, parse_qs(query)))
+            scheme = str(environ.get("wsgi.url_scheme") or "http")
+            resp = route(HttpRequest(method, path, headers, raw, parse_qs(query), query, scheme))
             data, ctype = resp.encoded()
             hdrs = [("Content-Type", ctype)] + [
                 (k, v) for k, v in resp.headers.items() if k.lower() != "content-type"
