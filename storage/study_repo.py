@@ -7,25 +7,20 @@ number of processes may run the same pass at once.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.db import insert_ignore
 from storage.models import (
-    Category,
-    DayLog,
     FitAnswer,
     Member,
     Study,
     StudyMessage,
-    TimeEntry,
     Workspace,
 )
 
@@ -277,44 +272,3 @@ def fit_answer(session: Session, study_id: int, member_id: int) -> FitAnswer | N
     return session.scalar(
         select(FitAnswer).where(FitAnswer.study_id == study_id, FitAnswer.member_id == member_id)
     )
-
-
-# ---------------------------------------------------------------- numbers
-
-
-def answered_dates(
-    session: Session, workspace_id: int, first: date, last: date
-) -> dict[int, set[date]]:
-    """Days each member answered (hours or a day off) in a range, by member id."""
-    rows = session.execute(
-        select(DayLog.member_id, DayLog.work_date)
-        .join(Member, Member.id == DayLog.member_id)
-        .where(
-            Member.workspace_id == workspace_id,
-            DayLog.work_date >= first,
-            DayLog.work_date <= last,
-            DayLog.status.in_(ANSWERED),
-        )
-    )
-    out: dict[int, set[date]] = defaultdict(set)
-    for member_id, day in rows:
-        out[member_id].add(day)
-    return dict(out)
-
-
-def hours_by_day_and_kind(
-    session: Session, workspace_id: int, first: date, last: date
-) -> list[tuple[date, str, Decimal]]:
-    """The team's hours per date and kind of work (for the week-by-week trend)."""
-    rows = session.execute(
-        select(TimeEntry.work_date, Category.kind, func.sum(TimeEntry.hours))
-        .join(Category, Category.id == TimeEntry.category_id)
-        .join(Member, Member.id == TimeEntry.member_id)
-        .where(
-            Member.workspace_id == workspace_id,
-            TimeEntry.work_date >= first,
-            TimeEntry.work_date <= last,
-        )
-        .group_by(TimeEntry.work_date, Category.kind)
-    )
-    return [(day, kind, Decimal(hours)) for day, kind, hours in rows]

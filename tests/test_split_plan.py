@@ -12,6 +12,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.reports.numbers import Days
 from bot.reports.rules import Split
 from bot.study.plan import (
     ACCOUNT_MANAGER,
@@ -394,13 +395,13 @@ def test_too_little_data_is_never_placed_by_its_own_numbers(
 
 
 def _result(plan: Plan, team: Split, n_weeks: int = 4) -> Any:
-    from bot.reports.model import Report
     from bot.reports.period import Period
-    from bot.reports.rules import verdict
     from bot.study.views import StudyResult
+    from tests.reports.builders import report as build
 
     last = study_end(TUE, n_weeks)
-    report = Report(Period(TUE, last, "the study"), [], [], team, verdict(team, []), D("1.5"), 40)
+    hours = {k: str(getattr(team, k)) for k in ("hunting", "farming", "other")}
+    report = build(Period(TUE, last, "the study"), last, {"UTEAM": {TUE: hours}})
     return StudyResult(
         first=TUE,
         last=last,
@@ -464,6 +465,7 @@ def test_result_and_progress_always_fit_a_message(n: int, seed: int, n_weeks: in
                     set(), TUE, study_end(TUE, n_weeks), TUE + timedelta(days=9), WEEKDAYS
                 ),
                 r.split,
+                Days(r.days_logged, max(r.days_logged, 7), 1, 0),
                 r.preference,
             )
             for r in team

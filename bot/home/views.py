@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.reports.model import Report, pct_text
 from bot.reports.rules import Split
-from bot.reports.views import summary_text
+from bot.reports.views import summary_blocks
 from bot.slack.blocks import button, context, fmt_hours, header, section
 from bot.timelog import views as timelog
 
@@ -67,7 +67,7 @@ def home_view(
         blocks += [
             {"type": "divider"},
             header(f"Team — {team.period.name}"),
-            section(summary_text(team)),
+            *summary_blocks(team),
             *(study or []),
             {
                 "type": "actions",

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from bot.config import ConfigError
 from bot.reports.command import workspace_today
-from bot.reports.model import Report, build_report, pct_text, to_csv
+from bot.reports.model import Report, build_report, to_csv
 from bot.reports.period import parse_period
 from bot.reports.rules import whole_percentages
+from bot.reports.views import summary_lines
 from bot.services import Services
 from bot.slack.blocks import fmt_hours
 from storage.models import Workspace
@@ -34,7 +35,7 @@ def render_table(report: Report) -> str:
                 r.role,
                 fmt_hours(r.split.total),
                 *shares,
-                f"{r.days_logged}/{r.work_days}",
+                r.days.text,
                 "over half farming" if r.over_line else "",
             )
         )
@@ -44,16 +45,7 @@ def render_table(report: Report) -> str:
         lines.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         if i == 0:
             lines.append("  ".join("-" * w for w in widths))
-    lines += [
-        "",
-        f"Team: {fmt_hours(report.team.total)} h — {pct_text(report.team)}",
-        f"Verdict: {report.verdict.label}. {report.verdict.reason}",
-    ]
-    if report.team.farming:
-        lines.append(
-            f"Capacity: the farming work is about {report.account_managers} account "
-            f"managers at {report.am_week_hours} h a week."
-        )
+    lines += ["", *summary_lines(report)]
     return "\n".join(lines) + "\n"
 
 
@@ -78,13 +70,14 @@ def print_report(
 ) -> int:
     """Print the report for one workspace (the only one, or --team)."""
     out = out or sys.stdout
-    with services.Session() as s:
+    with services.read() as s:
         ws = pick_workspace(s, team)
+        today = workspace_today(services, ws)
         try:
-            period = parse_period(period_text, workspace_today(services, ws))
+            period = parse_period(period_text, today)
         except ValueError as err:
             raise ConfigError(f"PERIOD: {err}") from None
-        report = build_report(s, ws, services.config(ws), period, workspace_today(services, ws))
+        report = build_report(s, ws, services.config(ws), period, today)
     out.write(to_csv(report) if as_csv else render_table(report))
     return 0
 

@@ -69,16 +69,3 @@ def parse_period(text: str | None, today: date) -> Period:
             raise ValueError(f"Periods can be at most {MAX_DAYS} days.")
         return Period(first, last, f"{first.isoformat()} to {last.isoformat()}")
     raise ValueError(f"“{text}” isn't a period. Use {PERIOD_USAGE}.")
-
-
-def work_days_between(first: date, last: date, work_days: tuple[int, ...]) -> int:
-    """How many of a person's work days fall in a range (inclusive)."""
-    if last < first:
-        return 0
-    total = (last - first).days + 1
-    weeks, rest = divmod(total, 7)
-    count = weeks * len(work_days)
-    for i in range(rest):
-        if (first + timedelta(days=weeks * 7 + i)).weekday() in work_days:
-            count += 1
-    return count

@@ -1,18 +1,21 @@
-"""The time study's numbers, read in one transaction: its progress, and the result with its plan."""
+"""The time study's numbers, read in one transaction: its progress, and the result with its plan.
+
+Both come from the reports' one computation over the study's days (`build_report`), so the
+study shows the same shares, days, capacity and verdict as `/rolesplit report` for its dates.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from bot.config import parse_work_days
-from bot.reports.model import build_report
-from bot.reports.period import Period, work_days_between
-from bot.reports.rules import Split, split
+from bot.reports.model import Report, build_report
+from bot.reports.numbers import RepInput, weekdays_between
+from bot.reports.period import Period
+from bot.reports.trend import trend as bucket_trend
 from bot.services import Services
 from bot.study import views as views
 from bot.study.plan import (
@@ -47,42 +50,44 @@ def member_work_days(member: Member, cfg: WorkspaceConfig) -> tuple[int, ...]:
     return parse_work_days(member.work_days) if member.work_days else cfg.work_days
 
 
-def _rate(
-    member: Member,
-    answered: Mapping[int, set[date]],
-    first: date,
-    last: date,
-    today: date,
-    cfg: WorkspaceConfig,
-) -> Logging:
-    """A rep's logging rate over the study so far, counted from the day they joined it."""
-    joined = local_today(member.created_at, cfg.timezone)
-    days = member_work_days(member, cfg)
-    return logging_rate(answered.get(member.id, set()), max(first, joined), last, today, days)
+def study_report(
+    s: Session, ws: Workspace, cfg: WorkspaceConfig, study: Study, today: date
+) -> Report:
+    """The study's days through the one computation (the storage read of the study's dates)."""
+    return build_report(s, ws, cfg, Period(study.starts_on, study.ends_on, "the study"), today)
+
+
+def quiet_logging(rep: RepInput, first: date, last: date, today: date) -> Logging:
+    """Whether a rep has gone quiet (no answer on their last three work days) and their last
+    answer, from the same days the report counts."""
+    answered = set(rep.hours) | rep.days_off
+    return logging_rate(answered, max(first, rep.joined), last, today, rep.work_days)
 
 
 def load_status(
     services: Services, s: Session, ws: Workspace, study: Study, now: datetime
 ) -> views.StudyStatus:
-    """An open study's progress: weeks done, each rep's logging rate, who has gone quiet."""
+    """An open study's progress: weeks done, each rep's days logged, who has gone quiet."""
     cfg = services.config(ws)
     today = local_today(now, cfg.timezone)
     first, last = study.starts_on, study.ends_on
     reps = q.active_reps(s, ws.id)
-    answered = q.answered_dates(s, ws.id, first, min(last, today))
     answers = q.fit_answers(s, study.id)
     sent = q.messages(s, study.id)
-    report = build_report(s, ws, cfg, Period(first, last, "the study"), today)
-    splits = {r.user_id: r.split for r in report.reps}
+    report = study_report(s, ws, cfg, study, today)
+    lines = {r.user_id: r for r in report.reps}
+    inputs = {r.user_id: r for r in report.inputs}
     rows = tuple(
         views.RepStatus(
             m.user_id,
-            _rate(m, answered, first, last, today, cfg),
-            splits.get(m.user_id, Split()),
+            quiet_logging(inputs[m.user_id], first, last, today),
+            lines[m.user_id].split,
+            lines[m.user_id].days,
             answers[m.id].score if m.id in answers else None,
             m.paused_until if m.paused_until and m.paused_until >= today else None,
         )
         for m in reps
+        if m.user_id in lines
     )
     ids = {m.id for m in reps}
     return views.StudyStatus(
@@ -111,7 +116,7 @@ def load_result(
     today = local_today(now, cfg.timezone)
     first, last = study.starts_on, study.ends_on
     upto = last if study.status != "open" else max(first, min(last, today))
-    report = build_report(s, ws, cfg, Period(first, last, "the study"), today)
+    report = study_report(s, ws, cfg, study, today)
     reps = {m.user_id: m for m in q.active_reps(s, ws.id)}
     answers = q.fit_answers(s, study.id)
     evidence = []
@@ -124,21 +129,18 @@ def load_result(
             RepEvidence(
                 line.user_id,
                 line.split,
-                line.days_logged,
+                line.days.logged,
                 answer.score if answer else None,
                 answer.comment if answer else None,
                 report.wins.won.get(line.user_id, (0, 0))[0],
                 member.role,
             )
         )
-    plan = suggest(evidence, min_days_for(work_days_between(first, upto, cfg.work_days)))
-    weekly: dict[int, dict[str, Decimal]] = {}
-    for day, kind, hours in q.hours_by_day_and_kind(s, ws.id, first, upto):
-        bucket = weekly.setdefault((day - first).days // 7, {})
-        bucket[kind] = bucket.get(kind, Decimal(0)) + hours
-    weeks = [(a, b, split(weekly.get(i, {}))) for i, (a, b) in enumerate(study_weeks(first, upto))]
-    answered = q.answered_dates(s, ws.id, first, upto)
-    rates = [_rate(m, answered, first, last, today, cfg) for m in reps.values()]
+    plan = suggest(evidence, min_days_for(weekdays_between(first, upto, cfg.work_days)))
+    buckets = study_weeks(first, upto)
+    table = bucket_trend(report.inputs, buckets, today)
+    weeks = [(a, b, split) for (a, b), split in zip(buckets, table.team, strict=True)]
+    team = report.numbers.team
     return views.StudyResult(
         first=first,
         last=last,
@@ -149,8 +151,8 @@ def load_result(
         report=report,
         trend=trend(weeks),
         plan=plan,
-        answered=sum(r.answered for r in rates),
-        expected=sum(r.expected for r in rates),
+        answered=team.logged_days,
+        expected=team.work_days,
         fit_answered=sum(1 for m in reps.values() if m.id in answers),
         names={m.user_id: m.display_name for m in reps.values() if m.display_name},
     )

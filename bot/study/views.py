@@ -14,8 +14,9 @@ from fractions import Fraction
 from typing import Any
 
 from bot.reports.model import Report, pct_text
+from bot.reports.numbers import Days
 from bot.reports.rules import Split
-from bot.reports.views import summary_text
+from bot.reports.views import summary_blocks, summary_lines
 from bot.slack.blocks import (
     MAX_MESSAGE_BLOCKS,
     button,
@@ -262,10 +263,16 @@ class RepStatus:
     """One rep's part in an open study."""
 
     user_id: str
-    logging: Logging
+    logging: Logging  # for "gone quiet" and the last answer
     split: Split
+    days: Days  # days logged out of work days, from the reports' computation
     preference: int | None = None
     paused_until: date | None = None
+
+    @property
+    def rate(self) -> Fraction | None:
+        """Days logged over work days so far (None before the first work day)."""
+        return Fraction(self.days.logged, self.days.work) if self.days.work else None
 
 
 @dataclass(frozen=True)
@@ -287,13 +294,13 @@ class StudyStatus:
 
     @property
     def answered(self) -> int:
-        """Work days answered by the whole team."""
-        return sum(r.logging.answered for r in self.reps)
+        """Work days logged by the whole team."""
+        return sum(r.days.logged for r in self.reps)
 
     @property
     def expected(self) -> int:
-        """Work days so far for the whole team."""
-        return sum(r.logging.expected for r in self.reps)
+        """Work days so far for the whole team (away days and days off left out)."""
+        return sum(r.days.work for r in self.reps)
 
 
 def _week_text(p: Progress) -> str:
@@ -305,7 +312,7 @@ def status_blocks(st: StudyStatus) -> list[dict[str, Any]]:
     """`/rolesplit study`: weeks done, each rep's logging rate, who has gone quiet."""
     rate = Fraction(st.answered, st.expected) if st.expected else None
     team = (
-        f"*Logging:* the team has answered *{st.answered} of {st.expected}* work days so far "
+        f"*Logging:* the team has logged *{st.answered} of {st.expected}* work days so far "
         f"({pct(rate)})."
         if st.expected
         else "*Logging:* no work day has passed yet — the first answers come this evening."
@@ -371,16 +378,13 @@ def status_blocks(st: StudyStatus) -> list[dict[str, Any]]:
 
 
 def _by_rate(r: RepStatus) -> tuple[Fraction, str]:
-    rate = r.logging.rate
+    rate = r.rate
     return (Fraction(2) if rate is None else rate, r.user_id)
 
 
 def _rep_status_line(r: RepStatus) -> str:
-    lg = r.logging
-    rate = (
-        f"{lg.answered}/{lg.expected} days ({pct(lg.rate)})" if lg.expected else "no work day yet"
-    )
-    flag = "💤 " if lg.quiet else ""
+    rate = f"{r.days.text} ({pct(r.rate)})" if r.days.work else f"{r.days.text} yet"
+    flag = "💤 " if r.logging.quiet else ""
     share = pct_text(r.split) if r.split.total else "no hours yet"
     pref = f" · would rather: {FIT_LABELS[r.preference].lower()}" if r.preference else ""
     paused = f" · paused through {day_label(r.paused_until)}" if r.paused_until else ""
@@ -390,7 +394,7 @@ def _rep_status_line(r: RepStatus) -> str:
 def status_text(st: StudyStatus) -> str:
     """Notification text for the progress."""
     return (
-        f"Time study: {_week_text(st.progress)}; {st.answered} of {st.expected} work days answered."
+        f"Time study: {_week_text(st.progress)}; {st.answered} of {st.expected} work days logged."
     )
 
 
@@ -410,8 +414,8 @@ class StudyResult:
     report: Report
     trend: Trend
     plan: Plan
-    answered: int  # team work days answered
-    expected: int
+    answered: int  # team work days logged (the report's computation)
+    expected: int  # team work days
     fit_answered: int
     names: dict[str, str] = field(default_factory=dict)  # for the terminal
 
@@ -439,12 +443,15 @@ def _title(r: StudyResult) -> str:
 
 
 def _facts(r: StudyResult) -> str:
-    rate = pct(Fraction(r.answered, r.expected)) if r.expected else "–"
+    days = (
+        f"{r.answered} of {r.expected} work days logged ({pct(Fraction(r.answered, r.expected))})"
+        if r.expected
+        else "no work days yet"
+    )
     reps = len(r.plan.suggestions)
     return (
         f"{span(r.first, r.last)} · {count(reps, 'rep')} · {fmt_hours(r.report.team.total)} h "
-        f"logged · {rate} of work days answered · fit question answered by "
-        f"{r.fit_answered} of {reps}"
+        f"logged · {days} · fit question answered by {r.fit_answered} of {reps}"
     )
 
 
@@ -474,8 +481,8 @@ def capacity_line(r: StudyResult) -> str:
     if not r.report.team.farming:
         return f"The plan suggests {count(ams, 'account manager')}; no farming hours were logged."
     return (
-        f"Capacity check: the farming work is about {r.report.account_managers} account "
-        f"managers; the plan names {ams}."
+        f"Capacity check: the farming work is about "
+        f"{r.report.numbers.team.capacity_shown} account managers; the plan names {ams}."
     )
 
 
@@ -493,7 +500,7 @@ def result_blocks(r: StudyResult, *, public: bool = False) -> tuple[list[dict[st
     blocks: list[dict[str, Any]] = [
         header(_title(r)),
         context(_facts(r)),
-        section(summary_text(r.report)),
+        *summary_blocks(r.report),
         section(
             f"*Farming share, week by week:* {trend_head(r.trend)}\n"
             + "\n".join(trend_lines(r.trend))
@@ -592,13 +599,11 @@ def result_text(r: StudyResult) -> str:
             text = text.replace(f"<@{uid}>", name(uid))
         return text.replace("*", "").replace("_", "")
 
-    v = r.report.verdict
     lines = [
         _title(r),
         _facts(r),
         "",
-        f"Team: {fmt_hours(r.report.team.total)} h — {pct_text(r.report.team)}",
-        f"Verdict: {v.label}. {v.reason}",
+        *summary_lines(r.report),
         plain_text(capacity_line(r)),
         "",
         f"Farming share, week by week: {trend_head(r.trend)}",
@@ -640,7 +645,7 @@ def home_blocks(status: StudyStatus | None, result: StudyResult | None) -> list[
         quiet = sum(1 for r in st.reps if r.logging.quiet)
         return [
             section(
-                f"*Time study:* {_week_text(st.progress)} · {rate} of work days answered · "
+                f"*Time study:* {_week_text(st.progress)} · {rate} of work days logged · "
                 f"{count(quiet, 'rep')} gone quiet · fit question answered by {st.fit_answered} "
                 f"of {len(st.reps)}"
             ),
