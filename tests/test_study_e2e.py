@@ -330,7 +330,7 @@ def test_a_four_week_study_ends_with_a_reasoned_split_plan(running: Running) -> 
     assert "What counts: *hunting* = " in text
     assert (
         "*The split plan:* 1 hunter, 1 account manager; <@ULEE> could go either way; "
-        "<@UKIM> needs more data." in text
+        "<@UKIM> is not placed yet (too little data)." in text
     )
     assert (
         "<@USAM> — spends most selling time on new business, would rather hunt and won 2 "
@@ -346,7 +346,7 @@ def test_a_four_week_study_ends_with_a_reasoned_split_plan(running: Running) -> 
         "<@ULEE> — could go either way: spends most selling time on existing accounts, "
         "but not by much" in text
     )
-    assert "<@UKIM> — needs more days logged (2 of the 5 needed)" in text
+    assert "<@UKIM> — not placed yet: 3 more logged days needed (2 of 5)" in text
     assert "Apply it with `/rolesplit add @name … as hunter`" in text
     assert "fit question answered by 3 of 4" in text
     # the channel gets the numbers and the counts, never anyone's stated preference
@@ -678,7 +678,10 @@ def test_terminal_prints_the_study_result(
     assert print_study(running.services, None) == 0
     out = capsys.readouterr().out
     assert out.startswith("Time study result — 4 weeks\n")
-    assert "Split plan: 1 hunter, 1 account manager; UKIM and ULEE need more data." in out
+    assert (
+        "Split plan: 1 hunter, 1 account manager; UKIM and ULEE are not placed yet "
+        "(too little data)." in out
+    )
     assert "  - Sam Rivera: spends most selling time on new business." in out
     assert "<@" not in out and "*" not in out
 

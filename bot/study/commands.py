@@ -22,6 +22,7 @@ from bot.study.plan import (
     fit_day,
     parse_weeks,
     study_end,
+    study_start,
 )
 from bot.timecalc import local_today, zone
 from storage import repo
@@ -93,9 +94,10 @@ def start(cmd: Command, args: str) -> None:
         ws = repo.ensure_workspace(s, cmd.team_id)
         cfg = services.config(ws)
         today = local_today(now, cfg.timezone)
+        first = study_start(today, cfg.work_days)
         reps = len(q.active_reps(s, ws.id))
         study = (
-            q.create_study(s, ws.id, cmd.user_id, today, study_end(today, weeks), weeks, now)
+            q.create_study(s, ws.id, cmd.user_id, first, study_end(first, weeks), weeks, now)
             if reps
             else None
         )
@@ -127,10 +129,17 @@ def start(cmd: Command, args: str) -> None:
         response_type="ephemeral",
         text=(
             f"🧪 *Time study started:* {weeks} week{'s' * (weeks != 1)}, "
-            f"{views.span(study.starts_on, study.ends_on)}, {reps} rep{'s' * (reps != 1)}.\n"
+            f"{views.span(study.starts_on, study.ends_on)}, {reps} rep{'s' * (reps != 1)}"
+            + (
+                f" (today isn't a work day, so it starts on {views.day_label(study.starts_on)})"
+                if study.starts_on != today
+                else ""
+            )
+            + ".\n"
             "• *Now:* each rep gets a short DM on why they're asked to log — the numbers are "
             "about the roles, not about judging them.\n"
-            f"• *{views.day_label(fit_day(study.starts_on, study.ends_on))}:* the fit question — "
+            f"• *{views.day_label(fit_day(study.starts_on, study.ends_on, cfg.work_days))}:* "
+            "the fit question — "
             "which work each rep would rather do (only managers see the answers).\n"
             f"• *{views.day_label(due.date())} at {due:%H:%M}:* the result with the split plan, "
             f"{where}.\n"

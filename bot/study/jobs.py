@@ -114,6 +114,7 @@ class DmItem:
     last: date
     weeks: int
     prompt_time: str
+    work_days: tuple[int, ...] = ()  # the rep's, for the day the fit question is announced
 
 
 def find_due_dms(services: Services, now: datetime, study_id: int | None = None) -> list[DmItem]:
@@ -141,6 +142,7 @@ def find_due_dms(services: Services, now: datetime, study_id: int | None = None)
                     study.ends_on,
                     study.weeks,
                     m.prompt_time or fmt_time(cfg.prompt_time),
+                    member_work_days(m, cfg),
                 )
                 intro = sent.get((m.id, "intro"))
                 if intro is None:
@@ -200,7 +202,7 @@ def _send_one(run: Pass, item: DmItem) -> int:
             item.last,
             item.weeks,
             item.prompt_time,
-            fit_day(item.first, item.last),
+            fit_day(item.first, item.last, item.work_days),
         )
     else:
         text, blocks = views.fit_blocks(

@@ -7,7 +7,7 @@ study shows the same shares, days, capacity and verdict as `/rolesplit report` f
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from bot.study.plan import (
     logging_rate,
     min_days_for,
     progress,
+    result_day,
     study_weeks,
     suggest,
     trend,
@@ -41,8 +42,9 @@ log = logging.getLogger(__name__)
 
 
 def result_due_at(study: Study, cfg: WorkspaceConfig) -> datetime:
-    """The result goes out the morning after the last day, at the rollup time of day."""
-    return local_datetime(study.ends_on + timedelta(days=1), cfg.rollup_time, zone(cfg.timezone))
+    """The result goes out on the first work day after the last day, at the rollup time of day."""
+    day = result_day(study.ends_on, cfg.work_days)
+    return local_datetime(day, cfg.rollup_time, zone(cfg.timezone))
 
 
 def member_work_days(member: Member, cfg: WorkspaceConfig) -> tuple[int, ...]:
@@ -98,7 +100,7 @@ def load_status(
         today=today,
         progress=progress(first, last, today),
         reps=rows,
-        fit_on=fit_day(first, last),
+        fit_on=fit_day(first, last, cfg.work_days),
         fit_asked=sum(
             1 for (mid, kind), m in sent.items() if kind == "fit" and m.sent_at and mid in ids
         ),

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 
-from bot.reports.rules import Split, whole_percentages
+from bot.reports.rules import FARMING_LINE, Split, whole_percentages
+from bot.reports.verdict import percent_text
 from bot.timecalc import local_datetime, local_today, zone
 
 DEFAULT_WEEKS = 4
@@ -113,18 +114,38 @@ def progress(first: date, last: date, today: date) -> Progress:
 # ---------------------------------------------------------------- the fit question's timing
 
 
-def fit_day(first: date, last: date) -> date:
-    """The day the fit question goes out: the start of the study's second half."""
-    return first + timedelta(days=((last - first).days + 1) // 2)
+def next_work_day(day: date, work_days: tuple[int, ...]) -> date:
+    """The first of the work days on or after `day` (the day itself without work days)."""
+    for i in range(7):
+        if not work_days or (day + timedelta(days=i)).weekday() in work_days:
+            return day + timedelta(days=i)
+    return day
+
+
+def study_start(today: date, work_days: tuple[int, ...]) -> date:
+    """A study starts today, or on the next work day when today is not one (a weekend)."""
+    return next_work_day(today, work_days)
+
+
+def fit_day(first: date, last: date, work_days: tuple[int, ...] = ()) -> date:
+    """The day the fit question goes out: the first work day of the study's second half (the
+    study's last work day if the second half has none)."""
+    day = next_work_day(first + timedelta(days=((last - first).days + 1) // 2), work_days)
+    if day > last:  # no work day in the second half: the study's last work day
+        day = last
+        while day > first and work_days and day.weekday() not in work_days:
+            day -= timedelta(days=1)
+    return day
+
+
+def result_day(last: date, work_days: tuple[int, ...]) -> date:
+    """The day the result goes out: the first work day after the study's last day."""
+    return next_work_day(last + timedelta(days=1), work_days)
 
 
 def work_morning(day: date, tz_name: str | None, work_days: tuple[int, ...]) -> datetime:
     """The first of the person's work days on or after `day`, at 10:00 their time (UTC)."""
-    for _ in range(7):
-        if not work_days or day.weekday() in work_days:
-            break
-        day += timedelta(days=1)
-    return local_datetime(day, FIT_AT, zone(tz_name))
+    return local_datetime(next_work_day(day, work_days), FIT_AT, zone(tz_name))
 
 
 def fit_due_at(
@@ -136,7 +157,7 @@ def fit_due_at(
 ) -> datetime:
     """When one rep's fit question is due: the second half's first work morning, and at least
     a day after their introduction (someone added late hears why before being asked)."""
-    day = fit_day(first, last)
+    day = fit_day(first, last, work_days)
     if intro_at is not None:
         day = max(day, local_today(intro_at, tz_name) + timedelta(days=1))
     return work_morning(day, tz_name, work_days)
@@ -340,12 +361,71 @@ def role_for(lean: Fraction) -> str:
     return UNDECIDED
 
 
+def under_line(s: Split) -> bool:
+    """Less than half of the logged time is farming (exact)."""
+    return s.total > 0 and s.farming * 2 < s.total
+
+
+def hunter_override(e: RepEvidence) -> list[str]:
+    """What may outweigh more than half of the time farming for a hunter: a stated wish to hunt,
+    accounts won."""
+    out = []
+    if e.preference is not None and e.preference <= 2:
+        out.append(f"they would rather hunt ({e.preference}/5)")
+    if e.won > 0:
+        out.append(f"they won {count(e.won, 'account')}")
+    return out
+
+
+def manager_override(e: RepEvidence) -> list[str]:
+    """What may outweigh less than half of the time farming for an account manager: a stated
+    wish to nurture accounts."""
+    if e.preference is not None and e.preference >= 4:
+        return [f"they would rather nurture accounts ({e.preference}/5)"]
+    return []
+
+
+def against_the_numbers(e: RepEvidence, role: str) -> str | None:
+    """The sentence a suggestion against the farming share must carry (None: it is not)."""
+    farming = e.split.share("farming")
+    if farming is None:
+        return None
+    shown = percent_text(farming, avoid=FARMING_LINE)
+    if role == HUNTER and e.split.over_line:
+        reasons = hunter_override(e)
+        return (
+            f"over half of their time is farming ({shown}), but {and_join(reasons)}"
+            if (reasons)
+            else f"over half of their time is farming ({shown})"
+        )
+    if role == ACCOUNT_MANAGER and under_line(e.split):
+        reasons = manager_override(e)
+        return (
+            f"farming is under half of their time ({shown}), but {and_join(reasons)}"
+            if (reasons)
+            else f"farming is under half of their time ({shown})"
+        )
+    return None
+
+
+def allowed(e: RepEvidence, role: str) -> bool:
+    """A hunter over half farming, or an account manager under half, needs a reason that
+    overrides the numbers (a stated preference, or accounts won for a hunter)."""
+    if role == HUNTER and e.split.over_line:
+        return bool(hunter_override(e))
+    if role == ACCOUNT_MANAGER and under_line(e.split):
+        return bool(manager_override(e))
+    return True
+
+
 def suggest(reps: Sequence[RepEvidence], min_days: int = MIN_DAYS) -> Plan:
     """The split plan: each rep's role from time (3 × (farming share of sales time − ½)),
     preference ((score − 3) / 2) and wins (−0.2 each, three at most) — account manager at a sum
     of ½ or more, hunter at −½ or less, else either way; fewer than `min_days` logged days, or no
-    sales hours: cannot be placed yet. When nobody is a hunter, the most hunting-leaning rep whose
-    evidence (however little) does not point to accounts and who is not a clear farmer becomes
+    sales hours: not placed yet. A hunter over half farming, or an account manager under half,
+    only with a reason that overrides the numbers (a stated preference; wins for a hunter), and
+    the suggestion says so; else either way. When nobody is a hunter, the most hunting-leaning
+    placeable rep whose evidence does not point to accounts and who is not a clear farmer becomes
     one; without such a rep the plan says to hire one (or that there is too little data)."""
     unique = list({e.user_id: e for e in reversed(reps)}.values())[::-1]  # first of each id
     placed: dict[str, Suggestion] = {}
@@ -353,15 +433,21 @@ def suggest(reps: Sequence[RepEvidence], min_days: int = MIN_DAYS) -> Plan:
         enough = has_enough_data(e, min_days)
         lean = evidence_lean(e) if enough else None
         role = role_for(lean) if lean is not None else UNDECIDED
+        held = None
+        if not allowed(e, role):
+            held, role = against_the_numbers(e, role), UNDECIDED
         placed[e.user_id] = Suggestion(
-            e.user_id, role, _why(e, role, enough, min_days), _reasons(e), lean, enough
+            e.user_id, role, _why(e, role, enough, min_days, held=held), _reasons(e), lean, enough
         )
     gap: str | None = None
     if unique and not any(s.role == HUNTER for s in placed.values()):
         candidates = [
             e
             for e in unique
-            if _has_evidence(e) and evidence_lean(e) < PLACE_AT and not clear_farmer(e)
+            if has_enough_data(e, min_days)
+            and evidence_lean(e) < PLACE_AT
+            and not clear_farmer(e)
+            and allowed(e, HUNTER)
         ]
         if candidates:
             pick = min(
@@ -383,7 +469,7 @@ def suggest(reps: Sequence[RepEvidence], min_days: int = MIN_DAYS) -> Plan:
                 old.enough_data,
             )
         else:
-            gap = "hire" if any(_has_evidence(e) for e in unique) else "no data"
+            gap = "hire" if any(s.enough_data for s in placed.values()) else "no data"
     order = sorted(
         placed.values(),
         key=lambda s: (
@@ -430,22 +516,39 @@ def and_join(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _why(e: RepEvidence, role: str, enough: bool, min_days: int, *, forced: bool = False) -> str:
-    """The deciding sentence for a suggestion."""
+def _why(
+    e: RepEvidence,
+    role: str,
+    enough: bool,
+    min_days: int,
+    *,
+    forced: bool = False,
+    held: str | None = None,
+) -> str:
+    """The deciding sentence for a suggestion (with the reason when it goes against the share)."""
     hunt, farm = _signals(e)
+    against = against_the_numbers(e, role)
     if forced:
         head = (
             "the team needs someone on new business and, of the reps who could take it, "
             "they lean most that way"
         )
-        return head + (f": {and_join(hunt)}" if hunt else "")
+        head += f": {and_join(hunt)}" if hunt else ""
+        return head + (f" — {against}" if against else "")
     if not enough:
         if e.days_logged < min_days:
-            return f"needs more days logged ({e.days_logged} of the {min_days} needed)"
-        return "no hunting or farming hours logged yet"
+            missing = min_days - e.days_logged
+            return (
+                f"not placed yet: {count(missing, 'more logged day')} needed "
+                f"({e.days_logged} of {min_days})"
+            )
+        return "not placed yet: no hunting or farming hours logged"
+    if held:
+        return f"could go either way: {and_join(farm or hunt or ['the time split'])}, but {held}"
     pro, con = (hunt, farm) if role == HUNTER else (farm, hunt)
     if role != UNDECIDED:
-        return and_join(pro) + (f" (though {and_join(con)})" if con else "")
+        why = and_join(pro) + (f" (though {and_join(con)})" if con else "")
+        return why + (f" — {against}" if against else "")
     if hunt and farm:
         return f"could go either way: {and_join(hunt)}, but {and_join(farm)}"
     if hunt or farm:
@@ -505,7 +608,8 @@ def plan_summary(plan: Plan) -> str:
         parts.append(f"{people([s.user_id for s in either])} could go either way")
     if more:
         parts.append(
-            f"{people([s.user_id for s in more])} {'need' if len(more) > 1 else 'needs'} more data"
+            f"{people([s.user_id for s in more])} {'are' if len(more) > 1 else 'is'} "
+            "not placed yet (too little data)"
         )
     text = "; ".join(parts) + "."
     if plan.hunter_gap == "hire":

@@ -552,7 +552,7 @@ def _plan_sections(plan: Plan, room: int, *, brief: bool) -> tuple[list[dict[str
         (ROLE_TITLES[HUNTER], plan.of(HUNTER)),
         (ROLE_TITLES[ACCOUNT_MANAGER], plan.of(ACCOUNT_MANAGER)),
         ("Could go either way", plan.either_way),
-        ("Can't place yet", plan.need_data),
+        ("Not placed yet", plan.need_data),
     ]
     blocks: list[dict[str, Any]] = []
     left_out = 0
@@ -615,7 +615,7 @@ def result_text(r: StudyResult) -> str:
         (ROLE_TITLES[HUNTER], HUNTER),
         (ROLE_TITLES[ACCOUNT_MANAGER], ACCOUNT_MANAGER),
         ("Could go either way", "either"),
-        ("Can't place yet", "data"),
+        ("Not placed yet", "data"),
     ):
         items = (
             r.plan.either_way
