@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.reports.period import parse_period
+from bot.reports.period import parse_period, parse_trend
 from bot.reports.rules import split, whole_percentages
 from bot.reports.verdict import leaning
 
@@ -46,6 +46,27 @@ def test_periods(text: str | None, first: date, last: date) -> None:
 def test_bad_periods_explain(text: str, needle: str) -> None:
     with pytest.raises(ValueError, match=needle):
         parse_period(text, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", (8, "week")),
+        ("12 weeks", (12, "week")),
+        ("6m", (6, "month")),
+        ("3 MONTHS", (3, "month")),
+    ],
+)
+def test_trend_lengths(text: str, expected: tuple[int, str]) -> None:
+    assert parse_trend(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"), [("1 week", "2 to 52"), ("30 months", "2 to 24"), ("soon", "isn't")]
+)
+def test_bad_trend_lengths_explain(text: str, needle: str) -> None:
+    with pytest.raises(ValueError, match=needle):
+        parse_trend(text)
 
 
 def test_rule_of_thumb_thresholds() -> None:

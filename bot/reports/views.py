@@ -1,14 +1,16 @@
-"""Block Kit for the manager report and the weekly rollup (≤ 50 blocks, ≤ 3,000 per
+"""Block Kit for the manager report, the weekly rollup and the trend (≤ 50 blocks, ≤ 3,000 per
 section). Every number comes from the report's one computation (`Report.numbers`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from bot.reports.model import RepLine, Report, pct_text
 from bot.reports.numbers import Days
+from bot.reports.trend import TrendTable, bucket_labels, sparkline
 from bot.reports.verdict import CONSIDER, INCONCLUSIVE, KEEP, NO_DATA, SEPARATE, TeamVerdict
 from bot.slack.blocks import MAX_MESSAGE_BLOCKS, context, fmt_hours, header, section
 
@@ -21,6 +23,11 @@ VERDICT_ICON = {
 }
 SECTION_BUDGET = 2900
 FLAG_KEY = "⚠️ = more than half the logged time is farming"
+
+
+def count(n: int, noun: str) -> str:
+    """`1 week`, `3 weeks`."""
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def rep_line(r: RepLine, report: Report) -> str:
@@ -121,14 +128,21 @@ def _chunks(lines: Sequence[str]) -> list[list[str]]:
 
 
 def report_blocks(
-    report: Report, *, title: str = "rolesplit report", csv_hint: bool = True
+    report: Report,
+    *,
+    title: str = "rolesplit report",
+    csv_hint: bool = True,
+    recent: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """The report as blocks, and how many reps did not fit (they are in the CSV)."""
+    """The report as blocks, and how many reps did not fit (they are in the CSV); `recent` is a
+    line shown under the summary (the rollup's last eight weeks)."""
     blocks: list[dict[str, Any]] = [
         header(f"{title} — {report.period.name}"),
         context(f"{report.period.label()} · {FLAG_KEY}"),
         *summary_blocks(report),
     ]
+    if recent:
+        blocks.append(section(recent))
     wins = wins_text(report)
     if wins:
         blocks.append(section(wins))
@@ -165,3 +179,63 @@ def fallback_text(report: Report) -> str:
         f"rolesplit report, {report.period.name}: {fmt_hours(report.team.total)} h, "
         f"{pct_text(report.team)} — verdict: {report.verdict.label}"
     )
+
+
+# ---------------------------------------------------------------- the trend
+
+
+def trend_recent_line(shares: Sequence[Decimal | None]) -> str:
+    """The rollup's line: `*Team farming share, last 8 weeks:* `▄▅▅▆` 48% → … → 58%`."""
+    n = len(shares)
+    return f"*Team farming share, last {n} week{'s' * (n != 1)}:* {sparkline(shares, n)}"
+
+
+def trend_blocks(
+    table: TrendTable, unit: str, today: date, note: str = "", skipped: int = 0
+) -> tuple[list[dict[str, Any]], int]:
+    """The trend: the team's and each rep's farming share per week or month, as text
+    (`skipped`: empty weeks or months left out before the first with hours)."""
+    n = len(table.buckets)
+    first, last = table.buckets[0][0], table.buckets[-1][1]
+    labels = bucket_labels(table.buckets, unit, today)
+    before = (
+        f" · nothing was logged in the {count(skipped, 'earlier ' + unit)} asked for"
+        if skipped
+        else ""
+    )
+    blocks: list[dict[str, Any]] = [
+        header(f"rolesplit trend — farming share per {unit}, {count(n, unit)}"),
+        context(
+            f"{first:%a %-d %b %Y} – {last:%a %-d %b %Y} · {unit}s: {', '.join(labels)}{before}"
+            " · over 50% farming, the rule of thumb says separate the roles · – = nothing logged"
+        ),
+        section(f"*Team:* {sparkline(table.team_shares, n)}"),
+    ]
+    rows = [r for r in table.reps if any(s.total for s in r.splits)]
+
+    def latest(shares: tuple[Decimal | None, ...]) -> Decimal:
+        known = [s for s in shares if s is not None]
+        return known[-1] if known else Decimal(-1)
+
+    rows.sort(key=lambda r: (-latest(r.shares), r.user_id))
+    lines = [
+        f"{'⚠️ ' if latest(r.shares) > Decimal('0.5') else ''}<@{r.user_id}> "
+        f"{sparkline(r.shares, n)}"
+        for r in rows
+    ]
+    room = MAX_MESSAGE_BLOCKS - len(blocks) - 2
+    chunks = _chunks(lines)
+    left_out = sum(len(c) for c in chunks[room:])
+    blocks.extend(section("\n".join(c)) for c in chunks[:room])
+    if not rows:
+        blocks.append(section(f"No hours logged in these {unit}s yet."))
+    tail = "⚠️ = over half farming in the latest " + unit + " with hours."
+    if left_out:
+        tail = f"{left_out} more reps are on the chart only. " + tail
+    blocks += [{"type": "divider"}, context(f"{tail} {note}".strip())]
+    return blocks, left_out
+
+
+def trend_fallback(table: TrendTable, unit: str) -> str:
+    """Notification text for the trend."""
+    return f"rolesplit trend, team farming share per {unit}: {sparkline(table.team_shares, 99)}"
