@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot.reports.model import Report
 from bot.reports.rules import whole_percentages
 from bot.reports.trend import TrendTable
+from bot.reports.verdict import INCONCLUSIVE
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -47,7 +48,7 @@ def rollup_chart(report: Report, names: dict[str, str] | None = None) -> bytes:
         ax.text(
             left[i],
             i,
-            f"  {pct['farming']}% farming{marker}",
+            f"  {pct['farming']}% farming · {r.days.text}{marker}",
             va="center",
             fontsize=8 if len(reps) > 60 else 9,
             color="#b30000" if r.over_line else "#333333",
@@ -66,7 +67,9 @@ def rollup_chart(report: Report, names: dict[str, str] | None = None) -> bytes:
     team = whole_percentages(report.team)
     title = f"Where the time went — {report.period.name}"
     if team:
-        title += f"  (team: {team['farming']}% farming, verdict: {report.verdict.label})"
+        label = report.verdict.label
+        label += " — keep logging" if label == INCONCLUSIVE else ""
+        title += f"  (team: {team['farming']}% farming, verdict: {label})"
     ax.set_title(title, loc="left", fontsize=11, pad=40 if scale_on_top else 26)
     if not reps:
         ax.text(

@@ -44,7 +44,7 @@ def render_table(report: Report) -> str:
     for i, row in enumerate(rows):
         lines.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         if i == 0:
-            lines.append("  ".join("-" * w for w in widths))
+            lines.append("  ".join("-" * w for w in widths).rstrip())
     lines += ["", *summary_lines(report)]
     return "\n".join(lines) + "\n"
 

@@ -7,6 +7,7 @@ study shows the same shares, days, capacity and verdict as `/rolesplit report` f
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -60,10 +61,12 @@ def study_report(
 
 
 def quiet_logging(rep: RepInput, first: date, last: date, today: date) -> Logging:
-    """Whether a rep has gone quiet (no answer on their last three work days) and their last
-    answer, from the same days the report counts."""
+    """Whether a rep has gone quiet (no answer on their last three work days, away days not
+    counted against them) and their last answer, from the same days the report counts."""
     answered = set(rep.hours) | rep.days_off
-    return logging_rate(answered, max(first, rep.joined), last, today, rep.work_days)
+    lg = logging_rate(answered | rep.away, max(first, rep.joined), last, today, rep.work_days)
+    shown = [d for d in answered if first <= d <= min(last, today)]
+    return replace(lg, last_answered=max(shown) if shown else None)
 
 
 def load_status(
