@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.away import away_days
@@ -69,8 +69,8 @@ class ReportRows:
     since: date  # day hours, logged days and days off are read from here (≤ first)
     members: list[MemberRow]
     categories: list[CategoryRow]
-    day_hours: dict[int, dict[date, dict[str, Decimal]]]  # member -> date -> kind -> hours
-    logged: dict[int, set[date]]  # days answered with hours
+    # member -> each day answered with hours -> (hunting, farming, other) hours that day
+    day_hours: dict[int, dict[date, tuple[Decimal, Decimal, Decimal]]]
     days_off: dict[int, set[date]]  # days answered with "Day off"
     category_hours: dict[int, dict[int, Decimal]]  # member -> category id -> hours, first…upto
     away: dict[int, dict[date, str]]  # member -> date -> why
@@ -101,7 +101,7 @@ def report_rows(
         stmt = stmt.where(Member.user_id.in_(ids))
     members = list(session.scalars(stmt.order_by(Member.user_id)))
     categories = workspace_categories(session, workspace_id)
-    rows = ReportRows(first, last, since, [], categories, {}, {}, {}, {}, {}, Wins())
+    rows = ReportRows(first, last, since, [], categories, {}, {}, {}, {}, Wins())
     rows.wins = period_wins(session, workspace_id, first, last)
     if not members:
         return rows
@@ -134,27 +134,19 @@ def report_rows(
     ]
     wanted = set(member_ids)
     kind_of = {c.id: c.kind for c in categories}
-    day_hours: dict[int, dict[date, dict[str, Decimal]]] = defaultdict(dict)
-    for mid, day, kind, hours in session.execute(
-        select(TimeEntry.member_id, TimeEntry.work_date, Category.kind, func.sum(TimeEntry.hours))
-        .join(Member, Member.id == TimeEntry.member_id)
-        .join(Category, Category.id == TimeEntry.category_id)
-        .where(in_ws, TimeEntry.work_date >= since, TimeEntry.work_date <= last)
-        .group_by(TimeEntry.member_id, TimeEntry.work_date, Category.kind)
-    ):
-        if mid in wanted:
-            day_hours[mid].setdefault(day, {})[kind] = Decimal(hours)
-    rows.day_hours = dict(day_hours)
-    logged: dict[int, set[date]] = defaultdict(set)
+    day_hours: dict[int, dict[date, tuple[Decimal, Decimal, Decimal]]] = defaultdict(dict)
     off: dict[int, set[date]] = defaultdict(set)
-    for mid, day, status in session.execute(
-        select(DayLog.member_id, DayLog.work_date, DayLog.status)
-        .join(Member, Member.id == DayLog.member_id)
-        .where(in_ws, DayLog.work_date >= since, DayLog.work_date <= last)
+    as_hours = _Hours()
+    for mid, day, status, hunting, farming, other in session.connection().execute(
+        _answered_days(workspace_id, since, last)
     ):
-        if mid in wanted:
-            (off if status == "day_off" else logged)[mid].add(day)
-    rows.logged, rows.days_off = dict(logged), dict(off)
+        if mid not in wanted:
+            continue
+        if status == "day_off":
+            off[mid].add(day)
+        else:
+            day_hours[mid][day] = (as_hours[hunting], as_hours[farming], as_hours[other])
+    rows.day_hours, rows.days_off = dict(day_hours), dict(off)
     by_category: dict[int, dict[int, Decimal]] = defaultdict(dict)
     if upto >= first:
         for mid, cid, hours in session.execute(
@@ -168,6 +160,48 @@ def report_rows(
     rows.category_hours = dict(by_category)
     rows.away = away_days(session, member_ids, since, last)
     return rows
+
+
+class _Hours(dict[int, Decimal]):
+    """Hundredths of an hour to Decimal hours, each distinct value converted once."""
+
+    def __missing__(self, cents: int) -> Decimal:
+        value = self[cents] = Decimal(int(cents)).scaleb(-2)
+        return value
+
+
+def _cents(column: ColumnElement[Decimal]) -> ColumnElement[int]:
+    """The sum of a column of hours in hundredths of an hour (an integer on every backend)."""
+    return cast(func.round(func.coalesce(func.sum(column), 0) * 100), Integer)
+
+
+def _answered_days(
+    workspace_id: int, first: date, last: date
+) -> Select[int, date, str, int, int, int]:
+    """Every answered day in a range: member, date, status and its hours by kind (hundredths) —
+    one row per day, grouped in SQL (unknown kinds count as other)."""
+    kind = Category.kind
+    hours = TimeEntry.hours
+    return (
+        select(
+            DayLog.member_id,
+            DayLog.work_date,
+            DayLog.status,
+            _cents(case((kind == "hunting", hours), else_=None)),
+            _cents(case((kind == "farming", hours), else_=None)),
+            _cents(case((kind.in_(("hunting", "farming")), None), else_=hours)),
+        )
+        .select_from(DayLog)
+        .join(Member, Member.id == DayLog.member_id)
+        .outerjoin(TimeEntry, TimeEntry.day_id == DayLog.id)
+        .outerjoin(Category, Category.id == TimeEntry.category_id)
+        .where(
+            Member.workspace_id == workspace_id,
+            DayLog.work_date >= first,
+            DayLog.work_date <= last,
+        )
+        .group_by(DayLog.id, DayLog.member_id, DayLog.work_date, DayLog.status)
+    )
 
 
 def workspace_categories(session: Session, workspace_id: int) -> list[CategoryRow]:

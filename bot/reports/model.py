@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.config import parse_work_days
 from bot.reports.numbers import Days, Numbers, RepInput, RepNumbers, compute
 from bot.reports.period import Period
-from bot.reports.rules import Split, split, whole_percentages
+from bot.reports.rules import Split, whole_percentages
 from bot.reports.verdict import TeamVerdict, category_definitions
 from bot.timecalc import local_today
 from bot.wsconfig import WorkspaceConfig
@@ -113,12 +113,12 @@ class Report:
 def rep_inputs(rows: q.ReportRows, cfg: WorkspaceConfig) -> list[RepInput]:
     """`compute()`'s inputs from the rows: each rep's days by kind, days off, away days."""
     out = []
+    shared: dict[tuple[Decimal, Decimal, Decimal], Split] = {}  # days repeat: one Split each
     for m in rows.members:
         joined = local_today(m.created_at, cfg.timezone)
         if m.first_answered is not None:
             joined = min(joined, m.first_answered)
         day_hours = rows.day_hours.get(m.member_id, {})
-        logged = rows.logged.get(m.member_id, set()) | set(day_hours)
         left = None if m.active else (m.last_answered or joined - timedelta(days=1))
         out.append(
             RepInput(
@@ -127,7 +127,10 @@ def rep_inputs(rows: q.ReportRows, cfg: WorkspaceConfig) -> list[RepInput]:
                 role=m.role,
                 joined=joined,
                 work_days=parse_work_days(m.work_days) if m.work_days else cfg.work_days,
-                hours={d: split(day_hours.get(d, {})) for d in sorted(logged)},
+                hours={
+                    d: shared.get(h) or shared.setdefault(h, Split(*h))
+                    for d, h in day_hours.items()
+                },
                 days_off=frozenset(rows.days_off.get(m.member_id, set())),
                 away=frozenset(rows.away.get(m.member_id, {})),
                 left=left,

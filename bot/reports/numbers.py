@@ -203,12 +203,11 @@ def rep_numbers(
 ) -> RepNumbers:
     """One rep's hours by kind, days, farming per logged day and capacity contribution."""
     days, logged = _count(rep, first, last, today)
-    day_hours = [rep.hours[d] for d in logged]
-    hours = Split(
-        hunting=sum((s.hunting for s in day_hours), ZERO),
-        farming=sum((s.farming for s in day_hours), ZERO),
-        other=sum((s.other for s in day_hours), ZERO),
-    )
+    hunting = farming = other = ZERO
+    for d in logged:  # one pass: this runs once per rep-day of a year-long report
+        s = rep.hours[d]
+        hunting, farming, other = hunting + s.hunting, farming + s.farming, other + s.other
+    hours = Split(hunting, farming, other)
     per_day = hours.farming / days.logged if days.logged else None
     capacity = (
         hours.farming * work_days_per_week / (days.logged * am_week_hours) if days.logged else ZERO

@@ -34,7 +34,7 @@ def report(
 ) -> Report:
     """A report from {user id: {date: {kind: hours}}}, every rep on the roster since `joined`."""
     rows = ReportRows(
-        period.first, period.last, period.first, [], CATEGORIES, {}, {}, {}, {}, {}, Wins()
+        period.first, period.last, period.first, [], CATEGORIES, {}, {}, {}, {}, Wins()
     )
     for i, (uid, by_day) in enumerate(sorted(days.items())):
         mid = i + 1
@@ -43,9 +43,9 @@ def report(
             MemberRow(mid, uid, name, "hybrid", "UTC", None, joined, True, None, None)
         )
         rows.day_hours[mid] = {
-            d: {k: Decimal(h) for k, h in kinds.items()} for d, kinds in by_day.items()
+            d: tuple(Decimal(kinds.get(k, "0")) for k in ("hunting", "farming", "other"))  # type: ignore[misc]
+            for d, kinds in by_day.items()
         }
-        rows.logged[mid] = set(by_day)
         per_cat: dict[int, Decimal] = {}
         for d, kinds in by_day.items():
             if period.first <= d <= min(period.last, today):
