@@ -35,8 +35,8 @@ import numpy as np
 
 from bot.reports.confidence import farming_interval, t95
 from bot.reports.numbers import RepInput, compute
-from bot.reports.rules import Split
 from bot.reports.verdict import COVERAGE, INTERVAL, MIN_DAYS, SEPARATE, decide
+from bot.split import Split
 
 SIZES = (5, 10, 25, 50, 200)
 WEEKS = (1, 2, 4, 8)

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from bot import timelog
-from bot.reports import Report, summary_text
+from bot.reports import Report, summary_blocks
 from bot.slack.blocks import button, context, fmt_hours, header, section
 from bot.split import Split, pct_text
 
@@ -66,7 +66,7 @@ def home_view(
         blocks += [
             {"type": "divider"},
             header(f"Team — {team.period.name}"),
-            section(summary_text(team)),
+            *summary_blocks(team),
             *(study or []),
             {
                 "type": "actions",

@@ -11,26 +11,42 @@ from slack_bolt import App
 
 from bot.reports import command
 from bot.reports.cli import pick_workspace, print_report
-from bot.reports.command import report_for, send_rollups
+from bot.reports.command import report_for
 from bot.reports.model import Report, build_report
-from bot.reports.period import Period, parse_period, work_days_between
-from bot.reports.views import fallback_text, report_blocks, summary_text
+from bot.reports.numbers import Days, RepInput, weekdays_between
+from bot.reports.period import Period, parse_period
+from bot.reports.rollup import send_rollups
+from bot.reports.trend import trend as bucket_trend
+from bot.reports.verdict import percent_text
+from bot.reports.views import (
+    fallback_text,
+    report_blocks,
+    summary_blocks,
+    summary_lines,
+    summary_text,
+)
 from bot.slack.app import Wiring
 
 __all__ = [
+    "Days",
     "Period",
+    "RepInput",
     "Report",
+    "bucket_trend",
     "build_report",
     "fallback_text",
     "parse_period",
+    "percent_text",
     "pick_workspace",
     "print_report",
     "register",
     "report_blocks",
     "report_for",
     "send_rollups",
+    "summary_blocks",
+    "summary_lines",
     "summary_text",
-    "work_days_between",
+    "weekdays_between",
 ]
 
 

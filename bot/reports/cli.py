@@ -12,9 +12,10 @@ from bot.config import ConfigError
 from bot.reports.command import workspace_today
 from bot.reports.model import Report, build_report, to_csv
 from bot.reports.period import parse_period
+from bot.reports.views import summary_lines
 from bot.services import Services
 from bot.slack.blocks import fmt_hours
-from bot.split import pct_text, whole_percentages
+from bot.split import whole_percentages
 from storage.models import Workspace
 
 
@@ -34,7 +35,7 @@ def render_table(report: Report) -> str:
                 r.role,
                 fmt_hours(r.split.total),
                 *shares,
-                f"{r.days_logged}/{r.work_days}",
+                r.days.text,
                 "over half farming" if r.over_line else "",
             )
         )
@@ -43,17 +44,8 @@ def render_table(report: Report) -> str:
     for i, row in enumerate(rows):
         lines.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         if i == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    lines += [
-        "",
-        f"Team: {fmt_hours(report.team.total)} h — {pct_text(report.team)}",
-        f"Verdict: {report.verdict.label}. {report.verdict.reason}",
-    ]
-    if report.team.farming:
-        lines.append(
-            f"Capacity: the farming work is about {report.account_managers} account "
-            f"managers at {report.am_week_hours} h a week."
-        )
+            lines.append("  ".join("-" * w for w in widths).rstrip())
+    lines += ["", *summary_lines(report)]
     return "\n".join(lines) + "\n"
 
 
@@ -78,7 +70,7 @@ def print_report(
 ) -> int:
     """Print the report for one workspace (the only one, or --team)."""
     out = out or sys.stdout
-    with services.Session() as s:
+    with services.read() as s:
         ws = pick_workspace(s, team)
         cfg = services.config(ws)
         today = workspace_today(services, cfg)

@@ -1,33 +1,38 @@
-"""Feature: `/rolesplit report`, its CSV, and the weekly rollup with a chart."""
+"""Feature: `/rolesplit report`, its CSV, and `/rolesplit report trend` with its chart (the weekly
+rollup is in rollup.py)."""
 
 from __future__ import annotations
 
-import logging
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot import handoff
 from bot.config import WorkspaceConfig
 from bot.reports import views as views
-from bot.reports.charts import rollup_chart
+from bot.reports.charts import trend_chart
 from bot.reports.model import Report, build_report, to_csv
-from bot.reports.period import PERIOD_USAGE, Period, parse_period
+from bot.reports.period import PERIOD_USAGE, TREND_USAGE, Period, parse_period, parse_trend
+from bot.reports.rollup import display_names
+from bot.reports.trend import (
+    TrendTable,
+    bucket_labels,
+    month_buckets,
+    trend,
+    trim_leading,
+    week_buckets,
+)
 from bot.services import Services
-from bot.slack import outbound
 from bot.slack.app import Wiring
-from bot.slack.client import NoTokenError
 from bot.slack.context import Request
 from bot.slack.router import MENTION_RE, Command
-from bot.timecalc import local_datetime, local_today, zone
-from storage.db import insert_ignore
-from storage.models import Rollup, Workspace
+from bot.timecalc import local_today
 
-log = logging.getLogger(__name__)
-USAGE = "report [PERIOD] [@user …] [csv] — hours, split, verdict and capacity"
+USAGE = (
+    "report [PERIOD] [@user …] [csv] — hours, split, verdict and capacity · "
+    "report trend [N weeks|N months] — the farming share week by week"
+)
 
 
 def parse_args(args: str, today: date) -> tuple[Period, list[str], bool] | str:
@@ -50,12 +55,17 @@ def workspace_today(services: Services, cfg: WorkspaceConfig) -> date:
 
 
 def report_for(
-    req: Request, session: Session, period: Period, users: list[str] | None = None
+    req: Request,
+    session: Session,
+    period: Period,
+    users: list[str] | None = None,
+    since: date | None = None,
 ) -> Report:
-    """The report of the request's workspace, read in the caller's read transaction."""
+    """The report of the request's workspace, read in the caller's read transaction (`since`:
+    also read the days before the period, for a trend)."""
     ws = req.workspace
     return build_report(
-        session, ws.id if ws else None, req.settings, period, req.today, users or None
+        session, ws.id if ws else None, req.settings, period, req.today, users or None, since
     )
 
 
@@ -77,6 +87,9 @@ def handle_report(cmd: Command) -> None:
 
     Read only: who asks, the manager check and the aggregation share one read transaction.
     """
+    if cmd.args.split()[:1] and cmd.args.split()[0].lower() == "trend":
+        handle_trend(cmd)
+        return
     parsed = parse_args(cmd.args, cmd.request.today)
     if isinstance(parsed, str):
         cmd.ack(response_type="ephemeral", text=parsed)
@@ -96,125 +109,50 @@ def handle_report(cmd: Command) -> None:
         )
 
 
-# ---------------------------------------------------------------- weekly rollup
+# ---------------------------------------------------------------- the trend
 
 
-def rollup_due(services: Services, ws: Workspace, now: datetime) -> date | None:
-    """The Monday of the week to report when this week's rollup time has passed, else None."""
-    cfg = services.config(ws)
-    if not cfg.rollup_channel:
-        return None
-    tz = zone(cfg.timezone)
-    today = now.astimezone(tz).date()
-    monday = today - timedelta(days=today.weekday())
-    due_at = local_datetime(monday + timedelta(days=cfg.rollup_weekday), cfg.rollup_time, tz)
-    if now < due_at:
-        return None
-    return monday - timedelta(days=7)
+def make_trend(
+    req: Request, session: Session, n: int, unit: str, users: list[str] | None = None
+) -> tuple[TrendTable, int]:
+    """The team's and each rep's hours per week or month from one storage read (in the
+    caller's read transaction), from the first bucket with hours; how many empty buckets went
+    before."""
+    today = req.today
+    buckets = week_buckets(today, n) if unit == "week" else month_buckets(today, n)
+    period = Period(buckets[0][0], buckets[-1][1], f"last {n} {unit}s")
+    report = report_for(req, session, period, users)
+    return trim_leading(trend(report.inputs, buckets, today))
 
 
-def send_rollups(services: Services, now: datetime) -> int:
-    """Post last week's report and chart once per workspace per week (claimed first)."""
-    with services.Session() as s:
-        workspaces = list(s.query(Workspace).filter(Workspace.installed.is_(True)))
-    sent = 0
-    for ws in workspaces:
-        week = rollup_due(services, ws, now)
-        if week is None:
-            continue
-        with services.Session.begin() as s:
-            claimed = insert_ignore(
-                s,
-                Rollup,
-                {"workspace_id": ws.id, "week_start": week, "claimed_at": now, "status": "claimed"},
-                ["workspace_id", "week_start"],
-            )
-        if not claimed:
-            continue
-        outcome, error, ts = _post_rollup(services, ws, week)
-        with services.Session.begin() as s:
-            row = s.query(Rollup).filter_by(workspace_id=ws.id, week_start=week).one()
-            row.status, row.error, row.message_ts = outcome, error, ts
-            row.sent_at = now if outcome == "sent" else None
-        log.log(
-            logging.INFO if outcome == "sent" else logging.WARNING,
-            "rollup %s%s",
-            outcome,
-            f": {error}" if error else "",
-            extra={
-                "job": "rollups",
-                "team_id": ws.team_id,
-                "outcome": outcome,
-                **({"error": error} if error else {}),
-            },
-        )
-        sent += outcome == "sent"
-    return sent
-
-
-def _post_rollup(
-    services: Services, ws: Workspace, week: date
-) -> tuple[str, str | None, str | None]:
-    cfg = services.config(ws)
-    period = Period(week, week + timedelta(days=6), "last week")
-    today = workspace_today(services, cfg)
-    with services.read() as s:
-        report = build_report(s, ws.id, cfg, period, today)
-        drags, drag_totals = handoff.drag_summary(s, ws.id, today, cfg.timezone)
-    # the hand-offs not closed, as of today: days to the intro call, overdue items, past transfer
-    drag = handoff.drag_blocks(drags, drag_totals) if drag_totals.handoffs else []
-    blocks, left_out = views.report_blocks(
-        report, title="Weekly rollup", csv_hint=False, extra=drag
-    )
-    out = outbound.post(
-        services,
-        ws.team_id,
-        cfg.rollup_channel or "",
-        text=views.fallback_text(report),
-        blocks=blocks,
-    )
-    if out.status != "sent":  # claimed once a week: a failure is recorded, not retried
-        return "failed", out.error[:200], None
+def handle_trend(cmd: Command) -> None:
+    """`/rolesplit report trend [N weeks|N months] [@user …]`: text now, the chart by DM."""
+    args = cmd.args.split(None, 1)[1] if len(cmd.args.split()) > 1 else ""
+    users = list(dict.fromkeys(MENTION_RE.findall(args)))
     try:
-        client = services.slack.for_team(ws.team_id)
-        names = _names(services, client, ws.team_id, report)
-        client.files_upload_v2(
-            channel=out.channel,
-            thread_ts=out.ts,
-            content=rollup_chart(report, names),
-            filename=f"rolesplit-{week.isoformat()}.png",
-            title=f"Hunting / farming / other hours, week of {week:%-d %b}",
-        )
-        if left_out:
-            client.files_upload_v2(
-                channel=out.channel,
-                thread_ts=out.ts,
-                content=to_csv(report),
-                filename=f"rolesplit-{week.isoformat()}.csv",
-                title="All reps, per category",
-            )
-    except NoTokenError:
-        return "failed", "no bot token", None
-    except SlackApiError as err:
-        return "failed", str(err.response.get("error"))[:200], None
-    return "sent", None, out.ts
-
-
-def _names(services: Services, client: WebClient, team_id: str, report: Report) -> dict[str, str]:
-    """Display names for the chart (an image cannot show mentions); cached users.info."""
-    names: dict[str, str] = {}
-    for r in report.reps:
-        if r.name:
-            continue
-        try:
-            info = services.user_info(client, team_id, r.user_id)
-        except SlackApiError:
-            continue
-        if info:
-            names[r.user_id] = str(info.get("real_name") or info.get("name") or r.user_id)
-    return names
+        n, unit = parse_trend(MENTION_RE.sub(" ", args))
+    except ValueError as err:
+        cmd.ack(response_type="ephemeral", text=f"{err}\nUsage: `/rolesplit report {TREND_USAGE}`")
+        return
+    cmd.ack(response_type="ephemeral", text=f"Working on the trend for the last {n} {unit}s…")
+    today = cmd.request.today
+    with cmd.reading() as session:
+        table, skipped = make_trend(cmd.request, session, n, unit, users)
+    note = "The chart is on its way to your DMs."
+    blocks, _ = views.trend_blocks(table, unit, today, note=note, skipped=skipped)
+    cmd.replace_ack(views.trend_fallback(table, unit), blocks)
+    unnamed = [r.user_id for r in table.reps if not r.name]
+    names = display_names(cmd.services, cmd.client, cmd.team_id, unnamed)
+    channel = cmd.client.conversations_open(users=cmd.user_id)["channel"]["id"]
+    cmd.client.files_upload_v2(
+        channel=channel,
+        content=trend_chart(table, bucket_labels(table.buckets, unit, today), unit, names),
+        filename=f"rolesplit-trend-{n}-{unit}s-{today.isoformat()}.png",
+        title=f"Farming share per {unit}, last {n} {unit}s",
+        initial_comment=f"The farming share per {unit}: the team and each rep, with the 50% line.",
+    )
 
 
 def register(app: App, wiring: Wiring) -> None:
-    """`/rolesplit report` (managers)."""
+    """`/rolesplit report` and `/rolesplit report trend` (managers)."""
     wiring.router.add("report", handle_report, USAGE, manager_only=True, order=20, read_only=True)

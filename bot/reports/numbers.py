@@ -50,6 +50,7 @@ class RepInput:
     hours: Mapping[date, Split]  # each date in here is a logged day, with its hours by kind
     days_off: frozenset[date] = frozenset()  # days answered with "Day off"
     away: frozenset[date] = frozenset()  # paused, out of office, holidays
+    left: date | None = None  # last day on the roster, for a rep who has left it
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,8 @@ class Days:
 
     @property
     def text(self) -> str:
-        """`3/4 days, 1 away, 1 off`."""
-        out = f"{self.logged}/{self.work} days"
+        """`3/4 days, 1 away, 1 off` (`no work days, 5 away`: never `0/0`)."""
+        out = f"{self.logged}/{self.work} days" if self.work else "no work days"
         if self.away:
             out += f", {self.away} away"
         if self.off:
@@ -164,10 +165,11 @@ def weekdays_between(first: date, last: date, work_days: Iterable[int]) -> int:
 
 def counted_range(rep: RepInput, first: date, last: date, today: date) -> tuple[date, date]:
     """The rep's counted days: from the earlier of joining and the first answered day (not
-    before the period) to the period's end or today, today only once answered."""
+    before the period) to the period's end or today (or the day they left), today only once
+    answered."""
     answered = set(rep.hours) | rep.days_off
     start = max(first, min([rep.joined, *answered]))
-    end = min(last, today)
+    end = min(last, today) if rep.left is None else min(last, today, rep.left)
     if end == today and today not in answered:
         end = today - timedelta(days=1)
     return start, end
@@ -201,12 +203,11 @@ def rep_numbers(
 ) -> RepNumbers:
     """One rep's hours by kind, days, farming per logged day and capacity contribution."""
     days, logged = _count(rep, first, last, today)
-    day_hours = [rep.hours[d] for d in logged]
-    hours = Split(
-        hunting=sum((s.hunting for s in day_hours), ZERO),
-        farming=sum((s.farming for s in day_hours), ZERO),
-        other=sum((s.other for s in day_hours), ZERO),
-    )
+    hunting = farming = other = ZERO
+    for d in logged:  # one pass: this runs once per rep-day of a year-long report
+        s = rep.hours[d]
+        hunting, farming, other = hunting + s.hunting, farming + s.farming, other + s.other
+    hours = Split(hunting, farming, other)
     per_day = hours.farming / days.logged if days.logged else None
     capacity = (
         hours.farming * work_days_per_week / (days.logged * am_week_hours) if days.logged else ZERO

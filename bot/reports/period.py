@@ -11,6 +11,10 @@ PERIOD_USAGE = (
     "or YYYY-MM-DD..YYYY-MM-DD"
 )
 MAX_DAYS = 3660
+TREND_USAGE = "trend [N weeks|N months] (default 8 weeks; 2 to 52 weeks or 2 to 24 months)"
+TREND_DEFAULT = (8, "week")
+TREND_LIMITS = {"week": 52, "month": 24}
+_TREND = re.compile(r"(\d{1,3})\s*(w|wk|wks|weeks?|m|mo|mos|months?)")
 
 
 @dataclass(frozen=True)
@@ -71,14 +75,15 @@ def parse_period(text: str | None, today: date) -> Period:
     raise ValueError(f"“{text}” isn't a period. Use {PERIOD_USAGE}.")
 
 
-def work_days_between(first: date, last: date, work_days: tuple[int, ...]) -> int:
-    """How many of a person's work days fall in a range (inclusive)."""
-    if last < first:
-        return 0
-    total = (last - first).days + 1
-    weeks, rest = divmod(total, 7)
-    count = weeks * len(work_days)
-    for i in range(rest):
-        if (first + timedelta(days=weeks * 7 + i)).weekday() in work_days:
-            count += 1
-    return count
+def parse_trend(words: str) -> tuple[int, str]:
+    """(how many, "week" | "month") from `[N weeks|N months]`; raises ValueError with the usage."""
+    text = " ".join(words.lower().split())
+    if not text:
+        return TREND_DEFAULT
+    match = _TREND.fullmatch(text)
+    if match is None:
+        raise ValueError(f"“{words.strip()}” isn't a number of weeks or months. Use {TREND_USAGE}.")
+    n, unit = int(match.group(1)), "month" if match.group(2).startswith("m") else "week"
+    if not 2 <= n <= TREND_LIMITS[unit]:
+        raise ValueError(f"A trend covers 2 to {TREND_LIMITS[unit]} {unit}s, not {n}.")
+    return n, unit

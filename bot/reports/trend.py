@@ -68,6 +68,15 @@ def month_buckets(today: date, months: int) -> tuple[Bucket, ...]:
     return tuple(reversed(out))
 
 
+def bucket_labels(buckets: Sequence[Bucket], unit: str, today: date | None = None) -> list[str]:
+    """`16 Nov` per week (its Monday), `Nov 2026` per month; ` (so far)` on one holding today."""
+    return [
+        (f"{a:%b %Y}" if unit == "month" else f"{a:%-d %b}")
+        + (" (so far)" if today is not None and a <= today <= b else "")
+        for a, b in buckets
+    ]
+
+
 def _bucket_splits(
     hours: Iterable[tuple[date, Split]], buckets: Sequence[Bucket], today: date
 ) -> tuple[Split, ...]:
@@ -88,6 +97,16 @@ def trend(reps: Sequence[RepInput], buckets: Sequence[Bucket], today: date) -> T
     )
     team = tuple(sum((row.splits[i] for row in rows), Split()) for i in range(len(buckets)))
     return TrendTable(tuple(buckets), team, rows)
+
+
+def trim_leading(table: TrendTable) -> tuple[TrendTable, int]:
+    """The table from its first bucket with hours (the last bucket at least), and how many
+    empty buckets went before it."""
+    k = next((i for i, s in enumerate(table.team) if s.total > 0), len(table.buckets) - 1)
+    if k <= 0:
+        return table, 0
+    rows = tuple(TrendRow(r.user_id, r.name, r.splits[k:]) for r in table.reps)
+    return TrendTable(table.buckets[k:], table.team[k:], rows), k
 
 
 def _pct(x: Decimal) -> int:

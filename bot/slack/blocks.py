@@ -37,6 +37,23 @@ def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_DANGLING = frozenset({"and", "or", "of", "the", "a", "an", "to", "for", "with", "in", "on", "&"})
+
+
+def shorten(text: str, limit: int) -> str:
+    """Text cut at a word boundary to at most `limit` characters, with an ellipsis (a single
+    word longer than the limit is cut inside it); a dangling `and`, `of`… goes too."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    words = text[: limit - 1].split(" ")
+    if len(words) > 1 and text[limit - 1] not in " ,;:)":
+        words.pop()  # the last word was cut in the middle
+        while len(words) > 1 and words[-1].lower() in _DANGLING:
+            words.pop()
+    return " ".join(words).rstrip(" ,;:-–—(/") + "…"
+
+
 def section(text: str) -> dict[str, Any]:
     """A mrkdwn section block within Slack's 3,000-character limit."""
     return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, MAX_SECTION_TEXT)}}

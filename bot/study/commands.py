@@ -20,7 +20,7 @@ from bot.study import dm_views, progress_views, result_views, wording
 from bot.study.fit import on_comment, on_fit_click, on_fit_submit
 from bot.study.jobs import deliver_result, send_study_dms
 from bot.study.numbers import load_result, load_status, result_due_at
-from bot.study.timeline import fit_day, parse_weeks, study_end
+from bot.study.timeline import fit_day, parse_weeks, study_end, study_start
 from bot.timecalc import zone
 from storage import repo
 from storage import study_repo as q
@@ -90,9 +90,10 @@ def start(cmd: Command, args: str) -> None:
     cfg, today = cmd.request.settings, cmd.request.today
     with services.Session.begin() as s:
         ws = repo.ensure_workspace(s, cmd.team_id)
+        first = study_start(today, cfg.work_days)
         reps = len(q.active_reps(s, ws.id))
         study = (
-            q.create_study(s, ws.id, cmd.user_id, today, study_end(today, weeks), weeks, now)
+            q.create_study(s, ws.id, cmd.user_id, first, study_end(first, weeks), weeks, now)
             if reps
             else None
         )
@@ -124,10 +125,17 @@ def start(cmd: Command, args: str) -> None:
         response_type="ephemeral",
         text=(
             f"🧪 *Time study started:* {weeks} week{'s' * (weeks != 1)}, "
-            f"{wording.span(study.starts_on, study.ends_on)}, {reps} rep{'s' * (reps != 1)}.\n"
+            f"{wording.span(study.starts_on, study.ends_on)}, {reps} rep{'s' * (reps != 1)}"
+            + (
+                f" (today isn't a work day, so it starts on {wording.day_label(study.starts_on)})"
+                if study.starts_on != today
+                else ""
+            )
+            + ".\n"
             "• *Now:* each rep gets a short DM on why they're asked to log — the numbers are "
             "about the roles, not about judging them.\n"
-            f"• *{wording.day_label(fit_day(study.starts_on, study.ends_on))}:* the fit question — "
+            f"• *{wording.day_label(fit_day(study.starts_on, study.ends_on, cfg.work_days))}:* "
+            "the fit question — "
             "which work each rep would rather do (only managers see the answers).\n"
             f"• *{wording.day_label(due.date())} at {due:%H:%M}:* the result with the split plan, "
             f"{where}.\n"

@@ -112,6 +112,7 @@ class DmItem:
     last: date
     weeks: int
     prompt_time: str
+    work_days: tuple[int, ...] = ()  # the rep's, for the day the fit question is announced
 
     @property
     def key(self) -> q.MessageKey:
@@ -144,6 +145,7 @@ def find_due_dms(services: Services, now: datetime, study_id: int | None = None)
                     study.ends_on,
                     study.weeks,
                     m.prompt_time or fmt_time(cfg.prompt_time),
+                    member_work_days(m, cfg),
                 )
                 intro = sent.get((m.id, "intro"))
                 if intro is None:
@@ -208,7 +210,7 @@ class _StudyDm:
                 item.last,
                 item.weeks,
                 item.prompt_time,
-                fit_day(item.first, item.last),
+                fit_day(item.first, item.last, item.work_days),
             )
         else:
             text, blocks = dm_views.fit_blocks(

@@ -1,18 +1,20 @@
-"""The time study's numbers, read in one transaction: its progress, and the result with its plan."""
+"""The time study's numbers, read in one transaction: its progress, and the result with its plan.
+
+Both come from the reports' one computation over the study's days (`build_report`), so the
+study shows the same shares, days, capacity and verdict as `/rolesplit report` for its dates.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from dataclasses import replace
+from datetime import date, datetime
 from typing import TypedDict
 
 from sqlalchemy.orm import Session
 
 from bot.config import WorkspaceConfig, parse_work_days
-from bot.reports import Period, build_report, work_days_between
-from bot.split import Split, split
+from bot.reports import Period, RepInput, Report, bucket_trend, build_report, weekdays_between
 from bot.study import progress_views, result_views
 from bot.study.plan import RepEvidence, min_days_for, suggest
 from bot.study.timeline import (
@@ -21,11 +23,11 @@ from bot.study.timeline import (
     fit_day,
     logging_rate,
     progress,
+    result_day,
     study_weeks,
     trend,
 )
 from bot.timecalc import local_datetime, local_today, zone
-from storage import report_queries as rq
 from storage import study_repo as q
 from storage.models import Member, Study
 
@@ -36,8 +38,9 @@ log = logging.getLogger(__name__)
 
 
 def result_due_at(study: Study, cfg: WorkspaceConfig) -> datetime:
-    """The result goes out the morning after the last day, at the rollup time of day."""
-    return local_datetime(study.ends_on + timedelta(days=1), cfg.rollup_time, zone(cfg.timezone))
+    """The result goes out on the first work day after the last day, at the rollup time of day."""
+    day = result_day(study.ends_on, cfg.work_days)
+    return local_datetime(day, cfg.rollup_time, zone(cfg.timezone))
 
 
 def member_work_days(member: Member, cfg: WorkspaceConfig) -> tuple[int, ...]:
@@ -45,18 +48,18 @@ def member_work_days(member: Member, cfg: WorkspaceConfig) -> tuple[int, ...]:
     return parse_work_days(member.work_days) if member.work_days else cfg.work_days
 
 
-def _rate(
-    member: Member,
-    answered: Mapping[int, set[date]],
-    first: date,
-    last: date,
-    today: date,
-    cfg: WorkspaceConfig,
-) -> Logging:
-    """A rep's logging rate over the study so far, counted from the day they joined it."""
-    joined = local_today(member.created_at, cfg.timezone)
-    days = member_work_days(member, cfg)
-    return logging_rate(answered.get(member.id, set()), max(first, joined), last, today, days)
+def study_report(s: Session, ws_id: int, cfg: WorkspaceConfig, study: Study, today: date) -> Report:
+    """The study's days through the one computation (the storage read of the study's dates)."""
+    return build_report(s, ws_id, cfg, Period(study.starts_on, study.ends_on, "the study"), today)
+
+
+def quiet_logging(rep: RepInput, first: date, last: date, today: date) -> Logging:
+    """Whether a rep has gone quiet (no answer on their last three work days, away days not
+    counted against them) and their last answer, from the same days the report counts."""
+    answered = set(rep.hours) | rep.days_off
+    lg = logging_rate(answered | rep.away, max(first, rep.joined), last, today, rep.work_days)
+    shown = [d for d in answered if first <= d <= min(last, today)]
+    return replace(lg, last_answered=max(shown) if shown else None)
 
 
 class _Dates(TypedDict):
@@ -83,31 +86,33 @@ def _dates(study: Study, today: date) -> _Dates:
 def load_status(
     s: Session, ws_id: int, cfg: WorkspaceConfig, study: Study, now: datetime
 ) -> progress_views.StudyStatus:
-    """An open study's progress: weeks done, each rep's logging rate, who has gone quiet."""
+    """An open study's progress: weeks done, each rep's days logged, who has gone quiet."""
     today = local_today(now, cfg.timezone)
     first, last = study.starts_on, study.ends_on
     reps = q.active_reps(s, ws_id)
-    answered = rq.answered_dates(s, ws_id, first, min(last, today))
     answers = q.fit_answers(s, study.id)
     sent = q.messages(s, study.id)
-    report = build_report(s, ws_id, cfg, Period(first, last, "the study"), today)
-    splits = {r.user_id: r.split for r in report.reps}
+    report = study_report(s, ws_id, cfg, study, today)
+    lines = {r.user_id: r for r in report.reps}
+    inputs = {r.user_id: r for r in report.inputs}
     rows = tuple(
         progress_views.RepStatus(
             m.user_id,
-            _rate(m, answered, first, last, today, cfg),
-            splits.get(m.user_id, Split()),
+            quiet_logging(inputs[m.user_id], first, last, today),
+            lines[m.user_id].split,
+            lines[m.user_id].days,
             answers[m.id].score if m.id in answers else None,
             m.paused_until if m.paused_until and m.paused_until >= today else None,
         )
         for m in reps
+        if m.user_id in lines
     )
     ids = {m.id for m in reps}
     return progress_views.StudyStatus(
         **_dates(study, today),
         started_by=study.started_by,
         reps=rows,
-        fit_on=fit_day(first, last),
+        fit_on=fit_day(first, last, cfg.work_days),
         fit_asked=sum(
             1 for (mid, kind), m in sent.items() if kind == "fit" and m.sent_at and mid in ids
         ),
@@ -124,7 +129,7 @@ def load_result(
     today = local_today(now, cfg.timezone)
     first, last = study.starts_on, study.ends_on
     upto = last if study.status != "open" else max(first, min(last, today))
-    report = build_report(s, ws_id, cfg, Period(first, last, "the study"), today)
+    report = study_report(s, ws_id, cfg, study, today)
     reps = {m.user_id: m for m in q.active_reps(s, ws_id)}
     answers = q.fit_answers(s, study.id)
     evidence = []
@@ -137,29 +142,26 @@ def load_result(
             RepEvidence(
                 line.user_id,
                 line.split,
-                line.days_logged,
+                line.days.logged,
                 answer.score if answer else None,
                 answer.comment if answer else None,
                 report.wins.won.get(line.user_id, (0, 0))[0],
                 member.role,
             )
         )
-    plan = suggest(evidence, min_days_for(work_days_between(first, upto, cfg.work_days)))
-    weekly: dict[int, dict[str, Decimal]] = {}
-    for day, kind, hours in rq.hours_by_day_and_kind(s, ws_id, first, upto):
-        bucket = weekly.setdefault((day - first).days // 7, {})
-        bucket[kind] = bucket.get(kind, Decimal(0)) + hours
-    weeks = [(a, b, split(weekly.get(i, {}))) for i, (a, b) in enumerate(study_weeks(first, upto))]
-    answered = rq.answered_dates(s, ws_id, first, upto)
-    rates = [_rate(m, answered, first, last, today, cfg) for m in reps.values()]
+    plan = suggest(evidence, min_days_for(weekdays_between(first, upto, cfg.work_days)))
+    buckets = study_weeks(first, upto)
+    table = bucket_trend(report.inputs, buckets, today)
+    weeks = [(a, b, split) for (a, b), split in zip(buckets, table.team, strict=True)]
+    team = report.numbers.team
     return result_views.StudyResult(
         **_dates(study, today),
         status=study.status,
         report=report,
         trend=trend(weeks),
         plan=plan,
-        answered=sum(r.answered for r in rates),
-        expected=sum(r.expected for r in rates),
+        answered=team.logged_days,
+        expected=team.work_days,
         fit_answered=sum(1 for m in reps.values() if m.id in answers),
         names={m.user_id: m.display_name for m in reps.values() if m.display_name},
     )

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from bot.split import Split, whole_percentages
+from bot.reports import percent_text
+from bot.split import FARMING_LINE, Split, whole_percentages
 
 HUNTER, ACCOUNT_MANAGER, UNDECIDED = "hunter", "account_manager", "undecided"
 ROLE_RANK = {HUNTER: 0, UNDECIDED: 1, ACCOUNT_MANAGER: 2}  # towards account management
@@ -128,12 +129,71 @@ def role_for(lean: Fraction) -> str:
     return UNDECIDED
 
 
+def under_line(s: Split) -> bool:
+    """Less than half of the logged time is farming (exact)."""
+    return s.total > 0 and s.farming * 2 < s.total
+
+
+def hunter_override(e: RepEvidence) -> list[str]:
+    """What may outweigh more than half of the time farming for a hunter: a stated wish to hunt,
+    accounts won."""
+    out = []
+    if e.preference is not None and e.preference <= 2:
+        out.append(f"they would rather hunt ({e.preference}/5)")
+    if e.won > 0:
+        out.append(f"they won {count(e.won, 'account')}")
+    return out
+
+
+def manager_override(e: RepEvidence) -> list[str]:
+    """What may outweigh less than half of the time farming for an account manager: a stated
+    wish to nurture accounts."""
+    if e.preference is not None and e.preference >= 4:
+        return [f"they would rather nurture accounts ({e.preference}/5)"]
+    return []
+
+
+def against_the_numbers(e: RepEvidence, role: str) -> str | None:
+    """The sentence a suggestion against the farming share must carry (None: it is not)."""
+    farming = e.split.share("farming")
+    if farming is None:
+        return None
+    shown = percent_text(farming, avoid=FARMING_LINE)
+    if role == HUNTER and e.split.over_line:
+        reasons = hunter_override(e)
+        return (
+            f"over half of their time is farming ({shown}), but {and_join(reasons)}"
+            if (reasons)
+            else f"over half of their time is farming ({shown})"
+        )
+    if role == ACCOUNT_MANAGER and under_line(e.split):
+        reasons = manager_override(e)
+        return (
+            f"farming is under half of their time ({shown}), but {and_join(reasons)}"
+            if (reasons)
+            else f"farming is under half of their time ({shown})"
+        )
+    return None
+
+
+def allowed(e: RepEvidence, role: str) -> bool:
+    """A hunter over half farming, or an account manager under half, needs a reason that
+    overrides the numbers (a stated preference, or accounts won for a hunter)."""
+    if role == HUNTER and e.split.over_line:
+        return bool(hunter_override(e))
+    if role == ACCOUNT_MANAGER and under_line(e.split):
+        return bool(manager_override(e))
+    return True
+
+
 def suggest(reps: Sequence[RepEvidence], min_days: int = MIN_DAYS) -> Plan:
     """The split plan: each rep's role from time (3 × (farming share of sales time − ½)),
     preference ((score − 3) / 2) and wins (−0.2 each, three at most) — account manager at a sum
     of ½ or more, hunter at −½ or less, else either way; fewer than `min_days` logged days, or no
-    sales hours: cannot be placed yet. When nobody is a hunter, the most hunting-leaning rep whose
-    evidence (however little) does not point to accounts and who is not a clear farmer becomes
+    sales hours: not placed yet. A hunter over half farming, or an account manager under half,
+    only with a reason that overrides the numbers (a stated preference; wins for a hunter), and
+    the suggestion says so; else either way. When nobody is a hunter, the most hunting-leaning
+    placeable rep whose evidence does not point to accounts and who is not a clear farmer becomes
     one; without such a rep the plan says to hire one (or that there is too little data)."""
     unique = list({e.user_id: e for e in reversed(reps)}.values())[::-1]  # first of each id
     placed: dict[str, Suggestion] = {}
@@ -141,15 +201,21 @@ def suggest(reps: Sequence[RepEvidence], min_days: int = MIN_DAYS) -> Plan:
         enough = has_enough_data(e, min_days)
         lean = evidence_lean(e) if enough else None
         role = role_for(lean) if lean is not None else UNDECIDED
+        held = None
+        if not allowed(e, role):
+            held, role = against_the_numbers(e, role), UNDECIDED
         placed[e.user_id] = Suggestion(
-            e.user_id, role, _why(e, role, enough, min_days), _reasons(e), lean, enough
+            e.user_id, role, _why(e, role, enough, min_days, held=held), _reasons(e), lean, enough
         )
     gap: str | None = None
     if unique and not any(s.role == HUNTER for s in placed.values()):
         candidates = [
             e
             for e in unique
-            if _has_evidence(e) and evidence_lean(e) < PLACE_AT and not clear_farmer(e)
+            if has_enough_data(e, min_days)
+            and evidence_lean(e) < PLACE_AT
+            and not clear_farmer(e)
+            and allowed(e, HUNTER)
         ]
         if candidates:
             pick = min(
@@ -171,7 +237,7 @@ def suggest(reps: Sequence[RepEvidence], min_days: int = MIN_DAYS) -> Plan:
                 old.enough_data,
             )
         else:
-            gap = "hire" if any(_has_evidence(e) for e in unique) else "no data"
+            gap = "hire" if any(s.enough_data for s in placed.values()) else "no data"
     order = sorted(
         placed.values(),
         key=lambda s: (
@@ -218,22 +284,39 @@ def and_join(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _why(e: RepEvidence, role: str, enough: bool, min_days: int, *, forced: bool = False) -> str:
-    """The deciding sentence for a suggestion."""
+def _why(
+    e: RepEvidence,
+    role: str,
+    enough: bool,
+    min_days: int,
+    *,
+    forced: bool = False,
+    held: str | None = None,
+) -> str:
+    """The deciding sentence for a suggestion (with the reason when it goes against the share)."""
     hunt, farm = _signals(e)
+    against = against_the_numbers(e, role)
     if forced:
         head = (
             "the team needs someone on new business and, of the reps who could take it, "
             "they lean most that way"
         )
-        return head + (f": {and_join(hunt)}" if hunt else "")
+        head += f": {and_join(hunt)}" if hunt else ""
+        return head + (f" — {against}" if against else "")
     if not enough:
         if e.days_logged < min_days:
-            return f"needs more days logged ({e.days_logged} of the {min_days} needed)"
-        return "no hunting or farming hours logged yet"
+            missing = min_days - e.days_logged
+            return (
+                f"not placed yet: {count(missing, 'more logged day')} needed "
+                f"({e.days_logged} of {min_days})"
+            )
+        return "not placed yet: no hunting or farming hours logged"
+    if held:
+        return f"could go either way: {and_join(farm or hunt or ['the time split'])}, but {held}"
     pro, con = (hunt, farm) if role == HUNTER else (farm, hunt)
     if role != UNDECIDED:
-        return and_join(pro) + (f" (though {and_join(con)})" if con else "")
+        why = and_join(pro) + (f" (though {and_join(con)})" if con else "")
+        return why + (f" — {against}" if against else "")
     if hunt and farm:
         return f"could go either way: {and_join(hunt)}, but {and_join(farm)}"
     if hunt or farm:
@@ -293,7 +376,8 @@ def plan_summary(plan: Plan) -> str:
         parts.append(f"{people([s.user_id for s in either])} could go either way")
     if more:
         parts.append(
-            f"{people([s.user_id for s in more])} {'need' if len(more) > 1 else 'needs'} more data"
+            f"{people([s.user_id for s in more])} {'are' if len(more) > 1 else 'is'} "
+            "not placed yet (too little data)"
         )
     text = "; ".join(parts) + "."
     if plan.hunter_gap == "hire":

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
+from bot.reports import Days
 from bot.slack.blocks import (
     MAX_MESSAGE_BLOCKS,
     context,
@@ -33,10 +34,16 @@ class RepStatus:
     """One rep's part in an open study."""
 
     user_id: str
-    logging: Logging
+    logging: Logging  # for "gone quiet" and the last answer
     split: Split
+    days: Days  # days logged out of work days, from the reports' computation
     preference: int | None = None
     paused_until: date | None = None
+
+    @property
+    def rate(self) -> Fraction | None:
+        """Days logged over work days so far (None before the first work day)."""
+        return Fraction(self.days.logged, self.days.work) if self.days.work else None
 
 
 @dataclass(frozen=True)
@@ -58,13 +65,13 @@ class StudyStatus:
 
     @property
     def answered(self) -> int:
-        """Work days answered by the whole team."""
-        return sum(r.logging.answered for r in self.reps)
+        """Work days logged by the whole team."""
+        return sum(r.days.logged for r in self.reps)
 
     @property
     def expected(self) -> int:
-        """Work days so far for the whole team."""
-        return sum(r.logging.expected for r in self.reps)
+        """Work days so far for the whole team (away days and days off left out)."""
+        return sum(r.days.work for r in self.reps)
 
 
 def week_text(p: Progress) -> str:
@@ -76,7 +83,7 @@ def status_blocks(st: StudyStatus) -> list[dict[str, Any]]:
     """`/rolesplit study`: weeks done, each rep's logging rate, who has gone quiet."""
     rate = Fraction(st.answered, st.expected) if st.expected else None
     team = (
-        f"*Logging:* the team has answered *{st.answered} of {st.expected}* work days so far "
+        f"*Logging:* the team has logged *{st.answered} of {st.expected}* work days so far "
         f"({pct(rate)})."
         if st.expected
         else "*Logging:* no work day has passed yet — the first answers come this evening."
@@ -142,16 +149,13 @@ def status_blocks(st: StudyStatus) -> list[dict[str, Any]]:
 
 
 def _by_rate(r: RepStatus) -> tuple[Fraction, str]:
-    rate = r.logging.rate
+    rate = r.rate
     return (Fraction(2) if rate is None else rate, r.user_id)
 
 
 def _rep_status_line(r: RepStatus) -> str:
-    lg = r.logging
-    rate = (
-        f"{lg.answered}/{lg.expected} days ({pct(lg.rate)})" if lg.expected else "no work day yet"
-    )
-    flag = "💤 " if lg.quiet else ""
+    rate = f"{r.days.text} ({pct(r.rate)})" if r.days.work else f"{r.days.text} yet"
+    flag = "💤 " if r.logging.quiet else ""
     share = pct_text(r.split) if r.split.total else "no hours yet"
     pref = f" · would rather: {FIT_LABELS[r.preference].lower()}" if r.preference else ""
     paused = f" · paused through {day_label(r.paused_until)}" if r.paused_until else ""
@@ -160,6 +164,4 @@ def _rep_status_line(r: RepStatus) -> str:
 
 def status_text(st: StudyStatus) -> str:
     """Notification text for the progress."""
-    return (
-        f"Time study: {week_text(st.progress)}; {st.answered} of {st.expected} work days answered."
-    )
+    return f"Time study: {week_text(st.progress)}; {st.answered} of {st.expected} work days logged."

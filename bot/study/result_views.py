@@ -8,7 +8,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from bot.reports import Report, summary_text
+from bot.reports import Report, summary_blocks, summary_lines
 from bot.slack.blocks import (
     MAX_MESSAGE_BLOCKS,
     button,
@@ -56,8 +56,8 @@ class StudyResult:
     report: Report
     trend: Trend
     plan: Plan
-    answered: int  # team work days answered
-    expected: int
+    answered: int  # team work days logged (the report's computation)
+    expected: int  # team work days
     fit_answered: int
     names: dict[str, str] = field(default_factory=dict)  # for the terminal
 
@@ -85,12 +85,15 @@ def _title(r: StudyResult) -> str:
 
 
 def _facts(r: StudyResult) -> str:
-    rate = pct(Fraction(r.answered, r.expected)) if r.expected else "–"
+    days = (
+        f"{r.answered} of {r.expected} work days logged ({pct(Fraction(r.answered, r.expected))})"
+        if r.expected
+        else "no work days yet"
+    )
     reps = len(r.plan.suggestions)
     return (
         f"{span(r.first, r.last)} · {count(reps, 'rep')} · {fmt_hours(r.report.team.total)} h "
-        f"logged · {rate} of work days answered · fit question answered by "
-        f"{r.fit_answered} of {reps}"
+        f"logged · {days} · fit question answered by {r.fit_answered} of {reps}"
     )
 
 
@@ -120,8 +123,8 @@ def capacity_line(r: StudyResult) -> str:
     if not r.report.team.farming:
         return f"The plan suggests {count(ams, 'account manager')}; no farming hours were logged."
     return (
-        f"Capacity check: the farming work is about {r.report.account_managers} account "
-        f"managers; the plan names {ams}."
+        f"Capacity check: the farming work is about "
+        f"{r.report.numbers.team.capacity_shown} account managers; the plan names {ams}."
     )
 
 
@@ -139,7 +142,7 @@ def result_blocks(r: StudyResult, *, public: bool = False) -> tuple[list[dict[st
     blocks: list[dict[str, Any]] = [
         header(_title(r)),
         context(_facts(r)),
-        section(summary_text(r.report)),
+        *summary_blocks(r.report),
         section(
             f"*Farming share, week by week:* {trend_head(r.trend)}\n"
             + "\n".join(trend_lines(r.trend))
@@ -191,7 +194,7 @@ def _plan_sections(plan: Plan, room: int, *, brief: bool) -> tuple[list[dict[str
         (ROLE_TITLES[HUNTER], plan.of(HUNTER)),
         (ROLE_TITLES[ACCOUNT_MANAGER], plan.of(ACCOUNT_MANAGER)),
         ("Could go either way", plan.either_way),
-        ("Can't place yet", plan.need_data),
+        ("Not placed yet", plan.need_data),
     ]
     blocks: list[dict[str, Any]] = []
     left_out = 0
@@ -227,13 +230,11 @@ def result_text(r: StudyResult) -> str:
             text = text.replace(f"<@{uid}>", name(uid))
         return text.replace("*", "").replace("_", "")
 
-    v = r.report.verdict
     lines = [
         _title(r),
         _facts(r),
         "",
-        f"Team: {fmt_hours(r.report.team.total)} h — {pct_text(r.report.team)}",
-        f"Verdict: {v.label}. {v.reason}",
+        *summary_lines(r.report),
         plain_text(capacity_line(r)),
         "",
         f"Farming share, week by week: {trend_head(r.trend)}",
@@ -245,7 +246,7 @@ def result_text(r: StudyResult) -> str:
         (ROLE_TITLES[HUNTER], HUNTER),
         (ROLE_TITLES[ACCOUNT_MANAGER], ACCOUNT_MANAGER),
         ("Could go either way", "either"),
-        ("Can't place yet", "data"),
+        ("Not placed yet", "data"),
     ):
         items = (
             r.plan.either_way
@@ -275,7 +276,7 @@ def home_blocks(status: StudyStatus | None, result: StudyResult | None) -> list[
         quiet = sum(1 for r in st.reps if r.logging.quiet)
         return [
             section(
-                f"*Time study:* {week_text(st.progress)} · {rate} of work days answered · "
+                f"*Time study:* {week_text(st.progress)} · {rate} of work days logged · "
                 f"{count(quiet, 'rep')} gone quiet · fit question answered by {st.fit_answered} "
                 f"of {len(st.reps)}"
             ),

@@ -89,18 +89,38 @@ def progress(first: date, last: date, today: date) -> Progress:
 # ---------------------------------------------------------------- the fit question's timing
 
 
-def fit_day(first: date, last: date) -> date:
-    """The day the fit question goes out: the start of the study's second half."""
-    return first + timedelta(days=((last - first).days + 1) // 2)
+def next_work_day(day: date, work_days: tuple[int, ...]) -> date:
+    """The first of the work days on or after `day` (the day itself without work days)."""
+    for i in range(7):
+        if not work_days or (day + timedelta(days=i)).weekday() in work_days:
+            return day + timedelta(days=i)
+    return day
+
+
+def study_start(today: date, work_days: tuple[int, ...]) -> date:
+    """A study starts today, or on the next work day when today is not one (a weekend)."""
+    return next_work_day(today, work_days)
+
+
+def fit_day(first: date, last: date, work_days: tuple[int, ...] = ()) -> date:
+    """The day the fit question goes out: the first work day of the study's second half (the
+    study's last work day if the second half has none)."""
+    day = next_work_day(first + timedelta(days=((last - first).days + 1) // 2), work_days)
+    if day > last:  # no work day in the second half: the study's last work day
+        day = last
+        while day > first and work_days and day.weekday() not in work_days:
+            day -= timedelta(days=1)
+    return day
+
+
+def result_day(last: date, work_days: tuple[int, ...]) -> date:
+    """The day the result goes out: the first work day after the study's last day."""
+    return next_work_day(last + timedelta(days=1), work_days)
 
 
 def work_morning(day: date, tz_name: str | None, work_days: tuple[int, ...]) -> datetime:
     """The first of the person's work days on or after `day`, at 10:00 their time (UTC)."""
-    for _ in range(7):
-        if not work_days or day.weekday() in work_days:
-            break
-        day += timedelta(days=1)
-    return local_datetime(day, FIT_AT, zone(tz_name))
+    return local_datetime(next_work_day(day, work_days), FIT_AT, zone(tz_name))
 
 
 def fit_due_at(
@@ -112,7 +132,7 @@ def fit_due_at(
 ) -> datetime:
     """When one rep's fit question is due: the second half's first work morning, and at least
     a day after their introduction (someone added late hears why before being asked)."""
-    day = fit_day(first, last)
+    day = fit_day(first, last, work_days)
     if intro_at is not None:
         day = max(day, local_today(intro_at, tz_name) + timedelta(days=1))
     return work_morning(day, tz_name, work_days)

@@ -8,7 +8,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bot.slack.blocks import MAX_MESSAGE_BLOCKS, button, context, fmt_hours, section, truncate
+from bot.slack.blocks import (
+    MAX_MESSAGE_BLOCKS,
+    button,
+    context,
+    fmt_hours,
+    section,
+    shorten,
+    truncate,
+)
 from bot.split import Split, whole_percentages
 
 # the Log hours form lives in logform; its ids and builders are used through this module too
@@ -167,7 +175,7 @@ def confirmation(
     blocks = [section(head)]
     if by_category and not day_off:
         blocks.append(
-            context(" · ".join(f"{truncate(n, 40)} {fmt_hours(h)}" for n, h in by_category))
+            context(" · ".join(f"{shorten(n, 40)} {fmt_hours(h)}" for n, h in by_category))
         )
     blocks.append(context(week_text))
     return f"{head}\n{week_text}".replace("*", ""), blocks

@@ -35,7 +35,8 @@ def test_manager_sees_the_team_and_can_ask_for_the_report(running: Running) -> N
     log_days(running, "U1", date(2026, 11, 23), 2, account_service="6", prospecting="2")
     running.slack.app_home_opened("UBOSS")
     text = home_text(running, "UBOSS")
-    assert "Team — this week" in text and "*Team:* 16 h" in text and "Verdict: separate" in text
+    assert "Team — this week" in text and "*Team:* 16 h" in text and "2/2 days logged" in text
+    assert "Inconclusive — keep logging.* 75% farming so far" in text  # one rep, two days
     assert "not on the roster" not in text or "Team" in text
     running.slack.block_action(
         views.HOME_REPORT, value="this-week", user_id="UBOSS", view={"id": "VH", "type": "home"}

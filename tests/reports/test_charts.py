@@ -8,10 +8,9 @@ from datetime import date
 from decimal import Decimal
 
 from bot.reports.charts import rollup_chart
-from bot.reports.model import RepLine, Report
+from bot.reports.model import Report
 from bot.reports.period import Period
-from bot.reports.rules import verdict
-from bot.split import Split, split
+from tests.support.reports import report as build
 
 D = Decimal
 WEEK = Period(date(2026, 11, 16), date(2026, 11, 22), "last week (16–22 Nov)")
@@ -19,13 +18,12 @@ WEEK = Period(date(2026, 11, 16), date(2026, 11, 22), "last week (16–22 Nov)")
 
 def report(n: int, *, empty_every: int = 0) -> Report:
     """A team of n reps with varied splits; every `empty_every`-th rep logged nothing."""
-    reps = []
+    days: dict[str, dict[date, dict[str, str]]] = {}
     for i in range(n):
         empty = empty_every and i % empty_every == 0
-        s = split({} if empty else {"hunting": D(i % 9), "farming": D(i % 7 + 1), "other": D(1)})
-        reps.append(RepLine(f"U{i:04d}", f"Rep {i}", "hybrid", {}, s, 5, 0, 5))
-    team = sum((r.split for r in reps), Split())
-    return Report(WEEK, [], reps, team, verdict(team, [r.split for r in reps]), D(2), 40)
+        hours = {"hunting": str(i % 9), "farming": str(i % 7 + 1), "other": "1"}
+        days[f"U{i:04d}"] = {} if empty else {WEEK.first: hours}
+    return build(WEEK, date(2026, 11, 24), days, names=[f"Rep {i}" for i in range(n)])
 
 
 def png_size(data: bytes) -> tuple[int, int]:

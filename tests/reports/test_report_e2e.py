@@ -29,9 +29,13 @@ def test_report_shows_split_verdict_capacity_and_flags(running: Running) -> None
     log_days(running, "UHUNT", MON, 4, prospecting="5", sales_meetings="2", admin="1")
     msg = command(running, "report last-week")
     text = all_text(msg)
-    assert "*Team:* 72 h — hunting 53% · farming 42% · other 5%" in text
-    assert "Verdict: consider separating." in text and "1 of 2 reps" in text
+    assert "*Team:* 72 h — hunting 53% · farming 42% · other 5% · 9/15 days logged" in text
+    # two reps with hours over one week: far from sure, and it says why and what would settle it
+    assert "*Inconclusive — keep logging.* 42% farming, 90% sure it is between" in text
+    assert "5 are needed: 6 more logged days" in text and "1 of 2 reps" in text
+    # UFARM: 30 farming hours over 5 logged days = 6 h a day × 5 / 40 = 0.75 → 0.8
     assert "about *0.8 account managers* at 40 h" in text
+    assert "What counts: *hunting* = Prospecting" in text
     assert "⚠️ <@UFARM> 40 h · hunting 25% · farming 75% · other 0%" in text
     assert "<@UHUNT> 32 h" in text and "4/5 days" in text
     assert "<@UNONE> no data · 0/5 days" in text and "Not logging:* <@UNONE>" in text
@@ -158,6 +162,7 @@ def test_terminal_report(running: Running, capsys) -> None:  # type: ignore[no-u
     log_days(running, "U1", MON, 3, prospecting="2", account_growth="6")
     assert print_report(running.services, "last-week", None, as_csv=False) == 0
     out = capsys.readouterr().out
-    assert "U1" in out and "75%" in out and "separate" in out
+    assert "U1" in out and "75%" in out and "3/5 days" in out
+    assert "Inconclusive — keep logging." in out and "What counts: hunting = " in out
     assert print_report(running.services, "last-week", None, as_csv=True) == 0
     assert capsys.readouterr().out.startswith("period_start,period_end,user_id")

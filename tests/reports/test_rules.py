@@ -1,4 +1,4 @@
-"""Pure report rules: periods, shares, verdict and capacity (with property tests)."""
+"""Pure report rules: periods, shares, and the rule of thumb (with property tests)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.reports.period import parse_period, work_days_between
-from bot.reports.rules import account_managers_needed, verdict
-from bot.split import Split, split, whole_percentages
+from bot.reports.period import parse_period, parse_trend
+from bot.reports.verdict import leaning
+from bot.split import split, whole_percentages
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 D = Decimal
@@ -48,27 +48,34 @@ def test_bad_periods_explain(text: str, needle: str) -> None:
         parse_period(text, TODAY)
 
 
-def test_work_days_between() -> None:
-    assert work_days_between(date(2026, 11, 23), date(2026, 11, 29), (0, 1, 2, 3, 4)) == 5
-    assert work_days_between(date(2026, 11, 1), date(2026, 11, 30), (0, 1, 2, 3, 4)) == 21
-    assert work_days_between(date(2026, 11, 24), date(2026, 11, 23), (0,)) == 0
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", (8, "week")),
+        ("12 weeks", (12, "week")),
+        ("6m", (6, "month")),
+        ("3 MONTHS", (3, "month")),
+    ],
+)
+def test_trend_lengths(text: str, expected: tuple[int, str]) -> None:
+    assert parse_trend(text) == expected
 
 
-def test_verdict_thresholds_and_numbers() -> None:
-    reps = [split({"farming": D(6), "hunting": D(2)}), split({"hunting": D(8)})]
-    v = verdict(sum(reps, Split()), reps)
-    assert v.label == "keep combined" and v.reps_over == 1 and v.reps_with_data == 2
-    assert "37%" in v.reason or "38%" in v.reason
-    assert verdict(split({"farming": D(4), "hunting": D(6)}), []).label == "consider separating"
-    assert verdict(split({"farming": D(51), "hunting": D(49)}), []).label == "separate"
-    assert verdict(split({"farming": D(50), "hunting": D(50)}), []).label == "consider separating"
-    assert verdict(Split(), []).label == "no data"
+@pytest.mark.parametrize(
+    ("text", "needle"), [("1 week", "2 to 52"), ("30 months", "2 to 24"), ("soon", "isn't")]
+)
+def test_bad_trend_lengths_explain(text: str, needle: str) -> None:
+    with pytest.raises(ValueError, match=needle):
+        parse_trend(text)
 
 
-def test_capacity_line() -> None:
-    assert account_managers_needed(D(172), 7, 40) == D("4.3")
-    assert account_managers_needed(D(344), 14, 40) == D("4.3")
-    assert account_managers_needed(D(0), 0, 40) == D(0)
+def test_rule_of_thumb_thresholds() -> None:
+    assert leaning(D(6), D(8)) == "separate"  # 75%
+    assert leaning(D(4), D(10)) == "consider separating"  # 40% exactly
+    assert leaning(D(51), D(100)) == "separate"
+    assert leaning(D(50), D(100)) == "consider separating"  # 50% is not over the line
+    assert leaning(D(39), D(100)) == "keep combined"
+    assert leaning(D(0), D(0)) is None
 
 
 hours = st.integers(min_value=0, max_value=400).map(lambda q: D(q) / 4)
@@ -86,12 +93,12 @@ def test_shares_sum_to_100(h: Decimal, f: Decimal, o: Decimal) -> None:
         assert abs(total - 1) < D("1e-20")
 
 
-ORDER = {"no data": -1, "keep combined": 0, "consider separating": 1, "separate": 2}
+ORDER = {None: -1, "keep combined": 0, "consider separating": 1, "separate": 2}
 
 
 @given(hours, hours, hours, st.integers(min_value=1, max_value=40).map(lambda q: D(q) / 4))
-def test_verdict_is_monotone_in_farming(h: Decimal, f: Decimal, o: Decimal, more: Decimal) -> None:
-    """More farming hours (all else equal) never gives a milder verdict."""
-    before = verdict(split({"hunting": h, "farming": f, "other": o}), [])
-    after = verdict(split({"hunting": h, "farming": f + more, "other": o}), [])
-    assert ORDER[after.label] >= ORDER[before.label]
+def test_rule_of_thumb_is_monotone_in_farming(
+    h: Decimal, f: Decimal, o: Decimal, more: Decimal
+) -> None:
+    """More farming hours (all else equal) never gives a milder leaning."""
+    assert ORDER[leaning(f + more, h + f + more + o)] >= ORDER[leaning(f, h + f + o)]

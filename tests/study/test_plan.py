@@ -12,6 +12,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.reports.numbers import Days
 from bot.split import Split
 from bot.study.plan import (
     ACCOUNT_MANAGER,
@@ -215,9 +216,10 @@ def test_a_team_gets_a_reasoned_plan() -> None:
     dana = plan.suggestions[2]
     assert "“I like my regulars”" in dana.reasons[1]
     assert plan.suggestions[3].why.startswith("could go either way")
-    assert plan.suggestions[4].why == "needs more days logged (2 of the 5 needed)"
+    assert plan.suggestions[4].why == "not placed yet: 3 more logged days needed (2 of 5)"
     assert plan_summary(plan) == (
-        "1 hunter, 2 account managers; <@ULEE> could go either way; <@UKIM> needs more data."
+        "1 hunter, 2 account managers; <@ULEE> could go either way; "
+        "<@UKIM> is not placed yet (too little data)."
     )
 
 
@@ -231,9 +233,12 @@ def test_preference_can_tip_a_mixed_split() -> None:
 
 def test_the_team_gets_a_hunter_or_is_told_to_hire_one() -> None:
     # two undecided reps: the one leaning most to new business is named, and says why
-    plan = suggest([rep("UA", "48", "52"), rep("UB", "40", "60")])
+    plan = suggest([rep("UA", "52", "48"), rep("UB", "40", "60")])
     assert role_of(plan, "UA") == HUNTER and role_of(plan, "UB") == UNDECIDED
     assert plan.of(HUNTER)[0].why.startswith("the team needs someone on new business")
+    # both over half farming and nothing overrides that: nobody is named; hire one
+    plan = suggest([rep("UA", "47", "53"), rep("UB", "40", "60")])
+    assert plan.of(HUNTER) == [] and plan.hunter_gap == "hire"
     # everyone clearly farming: nobody is pushed into hunting; hire one
     plan = suggest([rep("UA", "10", "80", pref=5), rep("UB", "20", "60", pref=4)])
     assert plan.of(HUNTER) == [] and plan.hunter_gap == "hire"
@@ -322,7 +327,8 @@ def test_never_without_a_hunter_when_anyone_could_hunt(team: list[RepEvidence], 
         for r in team
         if not clear_farmer(r)
         and evidence_lean(r) < PLACE_AT
-        and (r.split.hunting + r.split.farming > 0 or r.preference is not None or r.won)
+        and has_enough_data(r, days)
+        and (not r.split.over_line or (r.preference or 3) <= 2 or r.won)
     ]
     if could_hunt:
         assert hunters
@@ -389,20 +395,20 @@ def test_too_little_data_is_never_placed_by_its_own_numbers(
         r = next(r for r in team if r.user_id == s.user_id)
         if not has_enough_data(r, days):
             assert s.lean is None and not s.enough_data
-            assert s.role == UNDECIDED or s.why.startswith("the team needs someone")
+            assert s.role == UNDECIDED and s.why.startswith("not placed yet")
 
 
 # ---------------------------------------------------------------- views within Slack's limits
 
 
 def _result(plan: Plan, team: Split, n_weeks: int = 4) -> Any:
-    from bot.reports.model import Report
     from bot.reports.period import Period
-    from bot.reports.rules import verdict
     from bot.study.result_views import StudyResult
+    from tests.support.reports import report as build
 
     last = study_end(TUE, n_weeks)
-    report = Report(Period(TUE, last, "the study"), [], [], team, verdict(team, []), D("1.5"), 40)
+    hours = {k: str(getattr(team, k)) for k in ("hunting", "farming", "other")}
+    report = build(Period(TUE, last, "the study"), last, {"UTEAM": {TUE: hours}})
     return StudyResult(
         first=TUE,
         last=last,
@@ -466,6 +472,7 @@ def test_result_and_progress_always_fit_a_message(n: int, seed: int, n_weeks: in
                     set(), TUE, study_end(TUE, n_weeks), TUE + timedelta(days=9), WEEKDAYS
                 ),
                 r.split,
+                Days(r.days_logged, max(r.days_logged, 7), 1, 0),
                 r.preference,
             )
             for r in team

@@ -30,7 +30,7 @@ CLIENT_SECRET = "test-client-secret-5f4e3d2c1b0a"
 # logs if something logs a request body.
 VERIFICATION_TOKEN = "legacy-verification-token"
 REQUEST_FIELDS = ("method", "path", "status", "ms", "team_id", "outcome")
-ITEM_LOGGERS = ("bot.timelog.prompts", "bot.reports.command", "bot.handoff.nudges")
+ITEM_LOGGERS = ("bot.timelog.prompts", "bot.reports.rollup", "bot.handoff.nudges")
 
 
 class Sent:
@@ -121,6 +121,9 @@ def run_scenario(run: Running, sent: Sent) -> None:
     """Roster, evening prompts, a modal and a plain-words log, a report, hand-offs with nudges,
     failing Web API calls, rejected requests — everything a day in production does."""
     fake, slack = run.fake, run.slack
+    # the roster dates from two weeks back, so last week's rollup has reps to report on (a
+    # week before anyone was on the roster is skipped, not posted)
+    run.clock.set(at(9, day=10))
     fake.add_user("UBOSS", tz="UTC")
     for uid in ("U1", "U2", "U3", "UDANA", "USAM"):
         fake.add_user(uid, tz="UTC", email=f"{uid.lower()}@acme.test")
