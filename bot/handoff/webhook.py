@@ -4,28 +4,36 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
+import logging
 import re
 import time
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from slack_bolt import App
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import exc as db_errors
 from sqlalchemy import select
 
 from bot.handoff.space import WinInput, declare_win
 from bot.logs import annotate
 from bot.services import NoTokenError, Services
+from bot.slack.inbound import BadInput, load_json
 from bot.slack.router import Router
 from bot.slack.server import HttpRequest, HttpResponse, Route
 from storage import repo
-from storage.models import Workspace
+from storage.models import MONEY, Workspace
+
+log = logging.getLogger(__name__)
 
 PATH = "/webhooks/deal-won"
 MAX_BODY = 64 * 1024
 MAX_AGE = 300
+# what the account.value column holds: Numeric(14, 2) → below 10^12
+MAX_VALUE = Decimal(10) ** ((MONEY.precision or 14) - (MONEY.scale or 2))
+OLDEST_WIN = timedelta(days=366)
+DB_DOWN = (db_errors.OperationalError, db_errors.InterfaceError, db_errors.TimeoutError)
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -63,16 +71,37 @@ def _text(
 
 
 def handle(services: Services, req: HttpRequest) -> HttpResponse:
-    """Validate, authenticate, resolve people and declare the win (idempotent)."""
+    """Validate, authenticate, resolve people and declare the win (idempotent).
+
+    Every answer is JSON: a database that does not answer is a `503` and Slack failing a
+    `502`, both safe to retry (a win is recorded once per account).
+    """
     secret = services.settings.webhook_secret
     if not secret:
         return HttpResponse(404, {"error": "webhook disabled: set ROLESPLIT_WEBHOOK_SECRET"})
     if not authenticated(secret, req, time.time()):
         return HttpResponse(401, {"error": "bad or missing authentication"})
     try:
-        data = json.loads(req.body or b"")
-    except (ValueError, UnicodeDecodeError):
-        return bad("body", "is not valid JSON")
+        return _handle(services, req)
+    except DB_DOWN as exc:
+        log.warning("deal-won: database not answering (%s)", type(exc).__name__)
+        return HttpResponse(
+            503,
+            {"error": "the database is not answering: nothing was stored, retry in a minute"},
+            {"Retry-After": "60"},
+        )
+    except (SlackClientError, OSError) as exc:
+        log.warning("deal-won: Slack not answering (%s)", type(exc).__name__)
+        return HttpResponse(502, {"error": "Slack did not answer: retry in a minute"})
+
+
+def _handle(services: Services, req: HttpRequest) -> HttpResponse:
+    try:
+        data = load_json((req.body or b"").decode("utf-8"), max_int_digits=40)
+    except UnicodeDecodeError:
+        return bad("body", "is not UTF-8")
+    except BadInput as exc:
+        return bad(exc.field, exc.message)
     if not isinstance(data, dict):
         return bad("body", "must be a JSON object")
     fields: dict[str, Any] = {}
@@ -88,22 +117,14 @@ def handle(services: Services, req: HttpRequest) -> HttpResponse:
         if isinstance(value, HttpResponse):
             return value
         fields[name] = value
-    value = data.get("value")
-    if value is not None:
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            return bad("value", "must be a number")
-        try:
-            fields["value"] = Decimal(str(value)).quantize(Decimal("0.01"))
-        except InvalidOperation:
-            return bad("value", "must be a number")
-        if not fields["value"].is_finite() or fields["value"] < 0:
-            return bad("value", "must be a positive number")
-    won_at = data.get("won_at")
-    if won_at is not None:
-        try:
-            fields["won_at"] = date.fromisoformat(str(won_at)[:10])
-        except ValueError:
-            return bad("won_at", "must be an ISO date like 2026-11-24")
+    amount = _value(data.get("value"))
+    if isinstance(amount, HttpResponse):
+        return amount
+    fields["value"] = amount
+    won_at = _won_at(data.get("won_at"), services.now().date())
+    if isinstance(won_at, HttpResponse):
+        return won_at
+    fields["won_at"] = won_at
     team = _team(services, fields["team_id"])
     if isinstance(team, HttpResponse):
         return team
@@ -129,6 +150,38 @@ def handle(services: Services, req: HttpRequest) -> HttpResponse:
         ),
     )
     return HttpResponse(202, {"handoff_id": handoff_id, "status": status})
+
+
+def _value(value: Any) -> Decimal | HttpResponse | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return bad("value", "must be a number")
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        return bad("value", "must be a number")
+    if not amount.is_finite() or amount < 0:
+        return bad("value", "must be a positive number")
+    if amount >= MAX_VALUE:
+        return bad("value", f"must be less than {MAX_VALUE:,}")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _won_at(value: Any, today: date) -> date | HttpResponse | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return bad("won_at", "must be an ISO date like 2026-11-24")
+    try:
+        won = date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return bad("won_at", "must be an ISO date like 2026-11-24")
+    if won > today + timedelta(days=1):  # a day of slack for senders ahead of UTC
+        return bad("won_at", f"is in the future (today is {today.isoformat()})")
+    if won < today - OLDEST_WIN:
+        return bad("won_at", "is more than a year ago: hand-offs are for recent wins")
+    return won
 
 
 def _team(services: Services, team_id: str | None) -> str | HttpResponse:
