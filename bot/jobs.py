@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot import features
 from bot.services import Services
+from storage import repo
 
 log = logging.getLogger("bot.jobs")
+
+# Slack retries an event for about 6 minutes and never retries a click or a submission: a
+# day of idempotency keys covers every retry with a wide margin
+PROCESSED_RETENTION = timedelta(days=1)
+
+
+def prune_bookkeeping(services: Services, now: datetime) -> int:
+    """Forget idempotency keys past their retention and OAuth states that expired unused."""
+    with services.Session.begin() as s:
+        keys = repo.prune_processed_requests(s, now - PROCESSED_RETENTION)
+        return keys + repo.prune_oauth_states(s, now)
+
+
+# run after every feature's jobs, each pass
+HOUSEKEEPING = (("prune", prune_bookkeeping),)
 
 
 def pass_budget(tick_seconds: int) -> float:
@@ -21,8 +37,8 @@ def tick(services: Services, now: datetime | None = None) -> dict[str, int]:
     """Run every feature's due work once; returns how many items each job handled."""
     now = now or services.now()
     done: dict[str, int] = {}
-    for module in features.load():
-        for name, job in getattr(module, "JOBS", ()):
+    for jobs in [*(getattr(module, "JOBS", ()) for module in features.load()), HOUSEKEEPING]:
+        for name, job in jobs:
             started = time.perf_counter()
             try:
                 done[name] = job(services, now)
