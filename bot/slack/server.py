@@ -17,7 +17,8 @@ from slack_bolt.request.internals import build_context
 from bot.logs import request_outcome, request_scope
 from bot.services import Services
 from bot.slack.httpd import AppServer, HealthCheck, Limits
-from bot.slack.inbound import BadInput, check_shape, parse_slack_body, signature_ok
+from bot.slack.inbound import BadInput, parse_slack_body, signature_ok
+from bot.slack.shape import check_shape
 
 log = logging.getLogger("bot.http")
 __all__ = ["AppServer", "HttpRequest", "HttpResponse", "Route", "WsgiApp", "build_wsgi"]

@@ -17,7 +17,8 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.socket_mode.request import SocketModeRequest
 
-from bot.slack.inbound import BadInput, check_shape, clean
+from bot.slack.inbound import BadInput, clean
+from bot.slack.shape import check_shape
 
 log = logging.getLogger("bot.socket_mode")
 

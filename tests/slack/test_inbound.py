@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from bot.slack.inbound import (
     MAX_DEPTH,
     BadInput,
-    check_shape,
     clean,
     clean_text,
     load_json,
@@ -24,6 +23,7 @@ from bot.slack.inbound import (
     parse_slack_body,
     signature_ok,
 )
+from bot.slack.shape import check_shape
 
 SECRET = "edge-secret"
 NOW = 1_800_000_000
@@ -172,11 +172,62 @@ def test_payloads_as_slack_sends_them_pass_the_shape_check() -> None:
             "type": "block_actions",
             "team": {"id": "T1", "domain": "acme"},
             "user": {"id": "U1", "team_id": "T1"},
+            "trigger_id": "1.2.3",
             "enterprise": None,
             "is_enterprise_install": False,
             "actions": [{"action_id": "a", "selected_option": {"value": "v"}, "extra": [1]}],
             "view": {"state": {"values": {"b": {"a": {"type": "datepicker", "value": None}}}}},
         }
     )
-    check_shape({"type": "event_callback", "event": {"type": "user_change", "user": {"id": "U"}}})
-    check_shape({"command": "/rolesplit", "is_enterprise_install": "false"})
+    event = {"type": "user_change", "user": {"id": "U"}}
+    check_shape({"type": "event_callback", "team_id": "T1", "event": event})
+    command = {"command": "/rolesplit", "is_enterprise_install": "false", "text": ""}
+    check_shape(
+        {**command, "team_id": "T", "user_id": "U", "channel_id": "D", "trigger_id": "t"}
+        | {"response_url": "https://hooks.slack.com/x"}
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({"type": "block_actions", "actions": None}, "actions", "must not be null"),
+        ({"type": "block_actions", "actions": []}, "actions", "must not be empty"),
+        ({"type": "block_actions", "actions": [{"action_id": "a"}]}, "team.id", "required"),
+        ({"type": "view_submission", "team": "T1"}, "team.id", "required"),
+        ({"type": "event_callback", "team_id": "T1"}, "event.type", "required"),
+        (
+            {"type": "event_callback", "team_id": "T", "event": {"type": "app_home_opened"}},
+            "event.user",
+            "required",
+        ),
+        ({"command": "/rolesplit", "team_id": "T1"}, "user_id", "required"),
+        ({"view": {"state": None}}, "view.state", "must not be null"),
+        ({"response_url": "javascript:x"}, "response_url", "http(s) URL"),
+        (
+            {"type": "view_submission", "team": {"id": "T"}, "user": {"id": "U"}}
+            | {"trigger_id": "t", "view": {"id": "V", "callback_id": "c", "state": {}}},
+            "view.type",
+            "required",
+        ),
+        (
+            {"type": "event_callback", "team_id": "T"}
+            | {"event": {"type": "app_home_opened", "user": {"id": "U1"}}},
+            "event.user",
+            "must be str",
+        ),
+        (
+            {"type": "block_actions", "team": {"id": "T"}, "user": {"id": "U"}}
+            | {"trigger_id": "t", "actions": [{"action_id": "a"}]}
+            | {"container": {"type": "message"}},
+            "response_url",
+            "required",
+        ),
+    ],
+)
+def test_nulls_and_missing_ids_a_listener_needs_are_refused(
+    body: dict[str, Any], field: str, words: str
+) -> None:
+    with pytest.raises(BadInput) as err:
+        check_shape(body)
+    assert err.value.field == field and words in err.value.message
