@@ -206,3 +206,15 @@ def test_form_bodies_with_too_many_fields_are_refused(running: Running) -> None:
     body = urlencode({f"f{i}": "x" for i in range(1000)})
     resp = running.slack.send(body, FORM)
     assert resp.status == 400 and "form fields" in resp.json()["error"]
+
+
+def test_oversized_bodies_and_headers_are_refused_before_reading(running: Running) -> None:
+    status, body = _post(running, "/slack/events", b"x" * (1024 * 1024 + 1), {"X": "y"})
+    assert status == 413 and "1024 KiB" in body["error"]
+    url = urlparse(running.url)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    try:
+        conn.request("GET", "/healthz", headers={"X-Big": "a" * 70_000})
+        assert conn.getresponse().status == 431
+    finally:
+        conn.close()
