@@ -22,11 +22,10 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, func, insert, select, text
 
-from bot.config import load_settings
+from bot.config import effective, load_settings
 from bot.reports.model import build_report
 from bot.reports.period import Period
 from bot.reports.views import report_blocks
-from bot.wsconfig import effective
 from storage import migrate, repo
 from storage.db import make_engine, make_sessionmaker
 from storage.models import DayLog, Member, TimeEntry
@@ -103,7 +102,7 @@ def time_report(engine: Engine, period: Period) -> tuple[float, int]:
         with factory() as s:
             ws = repo.get_workspace(s, "T0001")
             assert ws is not None
-            report = build_report(s, ws, effective(settings, ws.settings), period, TODAY)
+            report = build_report(s, ws.id, effective(settings, ws.settings), period, TODAY)
             rendered, _ = report_blocks(report)
         times.append((time.perf_counter() - started) * 1000)
         blocks = len(rendered)

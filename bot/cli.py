@@ -1,4 +1,4 @@
-"""Command line: rolesplit run | tick | db upgrade | report."""
+"""Command line: rolesplit run | tick | db upgrade | report | demo."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def _serve(args: argparse.Namespace, settings: Settings, services: Services, hel
     team_id = None
     if settings.slack_bot_token and not settings.oauth:
         with slack_startup(settings, "SLACK_BOT_TOKEN"):
-            team_id = str(services.make_client(settings.slack_bot_token).auth_test()["team_id"])
+            team_id = str(services.slack.client(settings.slack_bot_token).auth_test()["team_id"])
     # Settings has read the token; Bolt would read it from the environment again and warn
     # that the client's copy wins: it reaches Bolt one way, on the client
     os.environ.pop("SLACK_BOT_TOKEN", None)
@@ -95,7 +95,7 @@ def _serve(args: argparse.Namespace, settings: Settings, services: Services, hel
         raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({exc})") from None
     if team_id is not None:
         # single-workspace mode: a token that works means the app is installed (again)
-        from bot.workspace.lifecycle import set_installed
+        from bot.workspace import set_installed
 
         set_installed(services, team_id, True)
     handler = None
@@ -174,7 +174,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     """rolesplit report [PERIOD] [--team T] [--csv] | rolesplit report --study [--team T]."""
     settings = load_settings()
     services = open_database(settings, auto_migrate=False)
-    from bot.reports.cli import print_report, print_study
+    from bot.reports import print_report
+    from bot.study import print_study
 
     try:
         if args.study:
@@ -186,6 +187,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         return print_report(services, args.period, args.team, as_csv=args.csv)
     finally:
         services.dispose()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The whole product against a local simulated Slack workspace, as a web page."""
+    from pathlib import Path
+
+    from bot.demo import serve
+
+    return serve(Path(args.db), port=args.port, fresh=args.fresh)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -223,6 +233,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--study", action="store_true", help="the latest time study's result and split plan"
     )
     report.set_defaults(func=cmd_report)
+    demo = sub.add_parser(
+        "demo", help="the whole product without a Slack workspace, as a page on 127.0.0.1"
+    )
+    demo.add_argument("--port", type=int, default=3000, help="port (default 3000)")
+    demo.add_argument(
+        "--db", default="rolesplit-demo.db", help="its SQLite file (default rolesplit-demo.db)"
+    )
+    demo.add_argument("--fresh", action="store_true", help="start over with a new sample agency")
+    demo.set_defaults(func=cmd_demo)
     return parser
 
 

@@ -1,16 +1,22 @@
-"""tick(): one pass over everything due now — each item claimed in the database first."""
+"""tick(): one pass over everything due now — each item claimed in the database first.
+
+The jobs are listed here, explicitly, in the order a pass runs them.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot import features
+from bot import handoff, reports, study, timelog
 from bot.services import Services
 from storage import repo
 
 log = logging.getLogger("bot.jobs")
+
+Job = Callable[[Services, datetime], int]
 
 # Slack retries an event for about 6 minutes and never retries a click or a submission: a
 # day of idempotency keys covers every retry with a wide margin
@@ -24,38 +30,39 @@ def prune_bookkeeping(services: Services, now: datetime) -> int:
         return keys + repo.prune_oauth_states(s, now)
 
 
-# run after every feature's jobs, each pass
-HOUSEKEEPING = (("prune", prune_bookkeeping),)
-
-
-def pass_budget(tick_seconds: int) -> float:
-    """How long one pass may keep sending before it leaves the rest to the next pass."""
-    return max(5.0, tick_seconds * 0.9)
+JOBS: tuple[tuple[str, Job], ...] = (
+    ("prompts", timelog.send_prompts),
+    ("reminders", timelog.send_reminders),
+    ("rollups", reports.send_rollups),
+    ("nudges", handoff.send_nudges),
+    ("study_dms", study.send_study_dms),
+    ("study_end", study.end_studies),
+    ("prune", prune_bookkeeping),
+)
 
 
 def tick(services: Services, now: datetime | None = None) -> dict[str, int]:
-    """Run every feature's due work once; returns how many items each job handled."""
+    """Run every job once; returns how many items each job handled (-1: it failed)."""
     now = now or services.now()
     done: dict[str, int] = {}
-    for jobs in [*(getattr(module, "JOBS", ()) for module in features.load()), HOUSEKEEPING]:
-        for name, job in jobs:
-            started = time.perf_counter()
-            try:
-                done[name] = job(services, now)
-            except Exception:  # one failing job must not stop the others; it retries next tick
-                log.exception("job %s failed", name, extra={"job": name, "outcome": "error"})
-                done[name] = -1
-                continue
-            if done[name]:
-                log.info(
-                    "job %s handled %d item(s)",
-                    name,
-                    done[name],
-                    extra={
-                        "job": name,
-                        "items": done[name],
-                        "outcome": "ok",
-                        "ms": round((time.perf_counter() - started) * 1000, 1),
-                    },
-                )
+    for name, job in JOBS:
+        started = time.perf_counter()
+        try:
+            done[name] = job(services, now)
+        except Exception:  # one failing job must not stop the others; it retries next tick
+            log.exception("job %s failed", name, extra={"job": name, "outcome": "error"})
+            done[name] = -1
+            continue
+        if done[name]:
+            log.info(
+                "job %s handled %d item(s)",
+                name,
+                done[name],
+                extra={
+                    "job": name,
+                    "items": done[name],
+                    "outcome": "ok",
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
     return done

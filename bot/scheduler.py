@@ -9,6 +9,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot import jobs
 from bot.services import Services
+from bot.slack.outbound import pass_budget
 
 MAX_PASSES = 10
 
@@ -24,7 +25,7 @@ def run_passes(
     A pass that hit its budget (a large evening fan-out) left work behind; waiting for the next
     interval would idle the sender for the rest of it. How many passes ran.
     """
-    budget = jobs.pass_budget(services.settings.tick_seconds)
+    budget = pass_budget(services.settings.tick_seconds)
     for n in range(1, MAX_PASSES + 1):
         started = clock()
         tick(services)

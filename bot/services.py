@@ -1,4 +1,4 @@
-"""What every feature shares: settings, the database, Web API clients, a clock, small caches."""
+"""What every feature shares: settings, the database, the clock, the Slack clients, caches."""
 
 from __future__ import annotations
 
@@ -11,34 +11,20 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
-from slack_sdk.oauth.installation_store import InstallationStore
 from sqlalchemy import Engine
 
 # OrmSession: the dataclass field `Session` (the factory) would shadow the type in the class body
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
-from bot.config import Settings
-from bot.wsconfig import WorkspaceConfig, effective
-from storage import repo
+from bot.config import Settings, WorkspaceConfig, effective
+from bot.slack.client import SlackClients
+from bot.slack.installs import DbInstallationStore
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Workspace, utcnow
 
 USER_INFO_TTL_SECONDS = 300.0
 CACHE_ENTRIES = 10_000  # per cache: a users.info answer is ~2 KB, so at most ~20 MB
-
-
-class NoTokenError(Exception):
-    """No bot token is known for a workspace (uninstalled, or never installed)."""
-
-
-def retry_handlers() -> list[Any]:
-    """429 → wait Retry-After and retry; dropped connections → retry with backoff."""
-    return [RateLimitErrorRetryHandler(max_retry_count=5), ConnectionErrorRetryHandler()]
 
 
 class TTLCache:
@@ -87,7 +73,7 @@ class TTLCache:
 
 @dataclass
 class Services:
-    """Shared state of one process; built once, passed to every feature's register()."""
+    """Shared state of one process: settings, the database, the clock, Slack clients, caches."""
 
     settings: Settings
     engine: Engine
@@ -95,12 +81,12 @@ class Services:
     clock: Callable[[], datetime] = utcnow
     # read-only transactions (SQLite: deferred, so they never queue behind the writer)
     Read: sessionmaker[OrmSession] | None = None
-    installation_store: InstallationStore | None = None
+    installation_store: DbInstallationStore | None = None
     user_cache: TTLCache = field(default_factory=lambda: TTLCache(USER_INFO_TTL_SECONDS))
-    _clients: dict[str, WebClient] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    # team id → workspace row id: rows are never deleted and ids never change
-    _workspace_ids: dict[str, int] = field(default_factory=dict)
+    slack: SlackClients = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.slack = SlackClients(self.settings, self.installation_store)
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> Services:
@@ -112,8 +98,6 @@ class Services:
             else None
         )
         if settings.oauth and "installation_store" not in kwargs:
-            from bot.workspace.oauth import DbInstallationStore
-
             assert settings.slack_client_id
             kwargs["installation_store"] = DbInstallationStore(
                 settings.slack_client_id, engine, read_engine
@@ -133,64 +117,12 @@ class Services:
         """A session for reads only (`with services.read() as s:`)."""
         return (self.Read or self.Session)()
 
-    def workspace_id(self, team_id: str) -> int:
-        """The workspace's row id, created (with its categories) on first sight (cached)."""
-        cached = self._workspace_ids.get(team_id)
-        if cached is not None:
-            return cached
-        with self.read() as s:
-            ws = repo.get_workspace(s, team_id)
-            ws_id = ws.id if ws is not None else None
-        if ws_id is None:
-            with self.Session.begin() as s:
-                ws_id = repo.ensure_workspace(s, team_id).id
-        if len(self._workspace_ids) >= CACHE_ENTRIES:  # bounded like every cache here
-            self._workspace_ids.clear()
-        self._workspace_ids[team_id] = ws_id
-        return ws_id
-
     def now(self) -> datetime:
         """The current instant (tests pin it)."""
         return self.clock()
 
-    def make_client(self, token: str | None) -> WebClient:
-        """A Web API client on SLACK_API_URL with the rate-limit retry policy (cached by token)."""
-        key = token or ""
-        with self._lock:
-            client = self._clients.get(key)
-            if client is None:
-                client = WebClient(
-                    token=token,
-                    base_url=self.settings.slack_api_url,
-                    timeout=15,
-                    retry_handlers=retry_handlers(),
-                )
-                self._clients[key] = client
-            return client
-
-    def bot_token(self, team_id: str) -> str:
-        """The bot token for a workspace (single-workspace token or the stored installation).
-
-        In OAuth mode a rotating token is refreshed first when it is about to expire, so work
-        outside a request (prompts, rollups, nudges) never uses an expired one.
-        """
-        if self.installation_store is not None:
-            from bot.workspace.oauth import fresh_bot_token
-
-            token = fresh_bot_token(self, team_id)
-            if not token:
-                raise NoTokenError(team_id)
-            return token
-        if not self.settings.slack_bot_token:
-            raise NoTokenError(team_id)
-        return self.settings.slack_bot_token
-
-    def client_for(self, team_id: str) -> WebClient:
-        """A Web API client authorised for one workspace, for work outside a request."""
-        return self.make_client(self.bot_token(team_id))
-
     def config(self, workspace: Workspace) -> WorkspaceConfig:
-        """The workspace's effective settings."""
+        """A workspace's effective settings (requests read theirs from the request context)."""
         return effective(self.settings, workspace.settings)
 
     def user_info(self, client: WebClient, team_id: str, user_id: str) -> dict[str, Any] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, Update, create_engine, event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -95,6 +95,12 @@ def insert_ignore(
 
 
 _INSERT_IGNORE: dict[tuple[Any, ...], Any] = {}
+
+
+def won(session: Session, stmt: Update) -> bool:
+    """Run a guarded UPDATE … RETURNING (a claim): True when it changed a row (this caller won)."""
+    row = session.execute(stmt, execution_options={"synchronize_session": False}).first()
+    return row is not None
 
 
 def skip_locked(session: Session) -> dict[str, Any]:

@@ -10,10 +10,7 @@ from sqlalchemy import DateTime, and_, bindparam, column, delete, select, table
 from sqlalchemy.orm import Session
 
 from storage.db import insert_ignore
-from storage.models import Category, Member, Workspace, utcnow
-
-ROLES = ("hunter", "farmer", "hybrid", "manager")
-KINDS = ("hunting", "farming", "other")
+from storage.models import ROLES, Category, Member, Workspace, utcnow
 
 # (key, label, kind, aliases) — SPEC.md's defaults; aliases feed the plain-words parser.
 DEFAULT_CATEGORIES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
@@ -130,25 +127,44 @@ def category_lines(session: Session, workspace_id: int) -> list[CategoryLine]:
     return [CategoryLine(*row) for row in rows]
 
 
-_SETTINGS_AND_MEMBER = (
-    select(Workspace.settings, Member)
+class WorkspaceLine(NamedTuple):
+    """A workspace as a plain row (what resolving a request needs)."""
+
+    id: int
+    team_id: str
+    name: str | None
+    installed: bool
+    settings: dict[str, Any] | None
+
+
+_WORKSPACE_AND_MEMBER = (
+    select(
+        Workspace.id,
+        Workspace.team_id,
+        Workspace.name,
+        Workspace.installed,
+        Workspace.settings,
+        Member,
+    )
     .select_from(Workspace)
     .outerjoin(
         Member,
         and_(Member.workspace_id == Workspace.id, Member.user_id == bindparam("user_id")),
     )
-    .where(Workspace.id == bindparam("workspace_id"))
+    .where(Workspace.team_id == bindparam("team_id"))
 )
 
 
-def settings_and_member(
-    session: Session, workspace_id: int, user_id: str
-) -> tuple[dict[str, Any] | None, Member | None]:
-    """A workspace's stored settings and one roster entry (or None), in one statement."""
+def workspace_and_member(
+    session: Session, team_id: str, user_id: str
+) -> tuple[WorkspaceLine | None, Member | None]:
+    """A workspace by Slack team id and one person's roster entry in it, in one statement."""
     row = session.execute(
-        _SETTINGS_AND_MEMBER, {"workspace_id": workspace_id, "user_id": user_id}
-    ).one()
-    return row[0], row[1]
+        _WORKSPACE_AND_MEMBER, {"team_id": team_id, "user_id": user_id}
+    ).one_or_none()
+    if row is None:
+        return None, None
+    return WorkspaceLine(*row[:5]), row[5]
 
 
 def get_member(session: Session, workspace_id: int, user_id: str) -> Member | None:

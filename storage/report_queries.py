@@ -1,18 +1,19 @@
-"""Report aggregation in SQL: hours per rep per category, days answered, wins (4 queries)."""
+"""Aggregation in SQL: the report's hours per rep per category, days answered and wins (four
+queries), and the study's days answered and team hours per day."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from storage.models import Account, Category, DayLog, Member, TimeEntry
-
-REP_ROLES = ("hunter", "farmer", "hybrid")
+from storage.models import ANSWERED, REP_ROLES, Account, Category, DayLog, Member, TimeEntry
 
 
 @dataclass
@@ -76,14 +77,7 @@ def period_hours(
     if not members:
         return []
     rows = session.execute(
-        select(TimeEntry.member_id, TimeEntry.category_id, func.sum(TimeEntry.hours))
-        .join(Member, Member.id == TimeEntry.member_id)
-        .where(
-            Member.workspace_id == workspace_id,
-            TimeEntry.work_date >= first,
-            TimeEntry.work_date <= last,
-        )
-        .group_by(TimeEntry.member_id, TimeEntry.category_id)
+        _team_hours(workspace_id, first, last, TimeEntry.member_id, TimeEntry.category_id)
     )
     for member_id, category_id, hours in rows:
         if member_id in members:
@@ -142,3 +136,54 @@ def period_wins(session: Session, workspace_id: int, first: date, last: date) ->
     )
     wins.managed = {am: (int(n), Decimal(v or 0)) for am, n, v in managed if am is not None}
     return wins
+
+
+def _team_hours(
+    workspace_id: int, first: date, last: date, *by: InstrumentedAttribute[Any]
+) -> Select[tuple[Any, ...]]:
+    """The workspace's hours over a range (inclusive), summed by the given columns."""
+    return (
+        select(*by, func.sum(TimeEntry.hours))
+        .join(Member, Member.id == TimeEntry.member_id)
+        .where(
+            Member.workspace_id == workspace_id,
+            TimeEntry.work_date >= first,
+            TimeEntry.work_date <= last,
+        )
+        .group_by(*by)
+    )
+
+
+# ---------------------------------------------------------------- the study's numbers
+
+
+def answered_dates(
+    session: Session, workspace_id: int, first: date, last: date
+) -> dict[int, set[date]]:
+    """Days each member answered (hours or a day off) in a range, by member id."""
+    rows = session.execute(
+        select(DayLog.member_id, DayLog.work_date)
+        .join(Member, Member.id == DayLog.member_id)
+        .where(
+            Member.workspace_id == workspace_id,
+            DayLog.work_date >= first,
+            DayLog.work_date <= last,
+            DayLog.status.in_(ANSWERED),
+        )
+    )
+    out: dict[int, set[date]] = defaultdict(set)
+    for member_id, day in rows:
+        out[member_id].add(day)
+    return dict(out)
+
+
+def hours_by_day_and_kind(
+    session: Session, workspace_id: int, first: date, last: date
+) -> list[tuple[date, str, Decimal]]:
+    """The team's hours per date and kind of work (for the week-by-week trend)."""
+    rows = session.execute(
+        _team_hours(workspace_id, first, last, TimeEntry.work_date, Category.kind).join(
+            Category, Category.id == TimeEntry.category_id
+        )
+    )
+    return [(day, kind, Decimal(hours)) for day, kind, hours in rows]

@@ -7,31 +7,23 @@ number of processes may run the same pass at once.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, and_, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.db import insert_ignore
+from storage.db import insert_ignore, won
 from storage.models import (
-    Category,
-    DayLog,
+    REP_ROLES,
     FitAnswer,
     Member,
     Study,
     StudyMessage,
-    TimeEntry,
     Workspace,
 )
-
-REP_ROLES = ("hunter", "farmer", "hybrid")
-ANSWERED = ("logged", "day_off")
-
 
 # ---------------------------------------------------------------- the study
 
@@ -83,40 +75,31 @@ def create_study(
     return None if study_id is None else session.get(Study, study_id)
 
 
+_OPEN = Study.status == "open"
+_CLOSED = Study.status != "open"
+_UNCLAIMED = Study.result_claimed_at.is_(None)
+
+
+def _update_if(session: Session, study_id: int, *where: ColumnElement[bool], **values: Any) -> bool:
+    """Update one study when it is in the given state; True when it was (this caller won)."""
+    stmt = update(Study).where(Study.id == study_id, *where).values(**values)
+    return won(session, stmt.returning(Study.id))
+
+
 def stop_study(session: Session, study_id: int, last_day: date, now: datetime) -> bool:
     """End an open study early: its last day becomes `last_day`; False if it was not open."""
-    result = session.execute(
-        update(Study)
-        .where(Study.id == study_id, Study.status == "open")
-        .values(status="stopped", ended_at=now, ends_on=last_day)
-        .returning(Study.id),
-        execution_options={"synchronize_session": False},
-    )
-    return result.first() is not None
+    return _update_if(session, study_id, _OPEN, status="stopped", ended_at=now, ends_on=last_day)
 
 
 def claim_end(session: Session, study_id: int, now: datetime) -> bool:
     """End a study that ran its course and claim its result, in one guarded statement."""
-    result = session.execute(
-        update(Study)
-        .where(Study.id == study_id, Study.status == "open", Study.result_claimed_at.is_(None))
-        .values(status="ended", ended_at=now, result_claimed_at=now)
-        .returning(Study.id),
-        execution_options={"synchronize_session": False},
-    )
-    return result.first() is not None
+    fields = {"status": "ended", "ended_at": now, "result_claimed_at": now}
+    return _update_if(session, study_id, _OPEN, _UNCLAIMED, **fields)
 
 
 def claim_result(session: Session, study_id: int, now: datetime) -> bool:
     """Claim the result of an ended or stopped study; True for exactly one caller."""
-    result = session.execute(
-        update(Study)
-        .where(Study.id == study_id, Study.status != "open", Study.result_claimed_at.is_(None))
-        .values(result_claimed_at=now)
-        .returning(Study.id),
-        execution_options={"synchronize_session": False},
-    )
-    return result.first() is not None
+    return _update_if(session, study_id, _CLOSED, _UNCLAIMED, result_claimed_at=now)
 
 
 def release_result(session: Session, study_id: int) -> None:
@@ -181,49 +164,44 @@ def active_reps(session: Session, workspace_id: int) -> list[Member]:
     )
 
 
-def claim_message(
-    session: Session, study_id: int, member_id: int, kind: str, now: datetime
-) -> bool:
-    """Claim one study DM (intro | fit | fit_reminder); True for exactly one caller ever."""
-    return insert_ignore(
-        session,
-        StudyMessage,
-        {"study_id": study_id, "member_id": member_id, "kind": kind, "claimed_at": now},
-        ["study_id", "member_id", "kind"],
+class MessageKey(NamedTuple):
+    """A study DM's identity: one per study, member and kind (intro | fit | fit_reminder)."""
+
+    study_id: int
+    member_id: int
+    kind: str
+
+
+def _message(key: MessageKey) -> ColumnElement[bool]:
+    return and_(
+        StudyMessage.study_id == key.study_id,
+        StudyMessage.member_id == key.member_id,
+        StudyMessage.kind == key.kind,
     )
 
 
+def claim_message(session: Session, key: MessageKey, now: datetime) -> bool:
+    """Claim one study DM; True for exactly one caller ever."""
+    values = {**key._asdict(), "claimed_at": now}
+    return insert_ignore(session, StudyMessage, values, list(MessageKey._fields))
+
+
 def record_message(
-    session: Session,
-    study_id: int,
-    member_id: int,
-    kind: str,
-    *,
-    sent_at: datetime | None = None,
-    error: str | None = None,
+    session: Session, key: MessageKey, *, sent_at: datetime | None = None, error: str | None = None
 ) -> None:
     """What became of a claimed DM."""
     session.execute(
         update(StudyMessage)
-        .where(
-            StudyMessage.study_id == study_id,
-            StudyMessage.member_id == member_id,
-            StudyMessage.kind == kind,
-        )
+        .where(_message(key))
         .values(sent_at=sent_at, error=error[:200] if error else None),
         execution_options={"synchronize_session": False},
     )
 
 
-def release_message(session: Session, study_id: int, member_id: int, kind: str) -> None:
+def release_message(session: Session, key: MessageKey) -> None:
     """Give a claim back after a failure that provably sent nothing (the next pass retries)."""
     session.execute(
-        delete(StudyMessage).where(
-            StudyMessage.study_id == study_id,
-            StudyMessage.member_id == member_id,
-            StudyMessage.kind == kind,
-            StudyMessage.sent_at.is_(None),
-        ),
+        delete(StudyMessage).where(_message(key), StudyMessage.sent_at.is_(None)),
         execution_options={"synchronize_session": False},
     )
 
@@ -277,44 +255,3 @@ def fit_answer(session: Session, study_id: int, member_id: int) -> FitAnswer | N
     return session.scalar(
         select(FitAnswer).where(FitAnswer.study_id == study_id, FitAnswer.member_id == member_id)
     )
-
-
-# ---------------------------------------------------------------- numbers
-
-
-def answered_dates(
-    session: Session, workspace_id: int, first: date, last: date
-) -> dict[int, set[date]]:
-    """Days each member answered (hours or a day off) in a range, by member id."""
-    rows = session.execute(
-        select(DayLog.member_id, DayLog.work_date)
-        .join(Member, Member.id == DayLog.member_id)
-        .where(
-            Member.workspace_id == workspace_id,
-            DayLog.work_date >= first,
-            DayLog.work_date <= last,
-            DayLog.status.in_(ANSWERED),
-        )
-    )
-    out: dict[int, set[date]] = defaultdict(set)
-    for member_id, day in rows:
-        out[member_id].add(day)
-    return dict(out)
-
-
-def hours_by_day_and_kind(
-    session: Session, workspace_id: int, first: date, last: date
-) -> list[tuple[date, str, Decimal]]:
-    """The team's hours per date and kind of work (for the week-by-week trend)."""
-    rows = session.execute(
-        select(TimeEntry.work_date, Category.kind, func.sum(TimeEntry.hours))
-        .join(Category, Category.id == TimeEntry.category_id)
-        .join(Member, Member.id == TimeEntry.member_id)
-        .where(
-            Member.workspace_id == workspace_id,
-            TimeEntry.work_date >= first,
-            TimeEntry.work_date <= last,
-        )
-        .group_by(TimeEntry.work_date, Category.kind)
-    )
-    return [(day, kind, Decimal(hours)) for day, kind, hours in rows]

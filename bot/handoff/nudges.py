@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import logging
-import urllib.error
 from datetime import datetime, timedelta
 
-from slack_bolt import App
-from slack_sdk.errors import SlackApiError
-
 from bot.handoff import views as views
-from bot.handoff.space import NUDGE_AT
-from bot.services import NoTokenError, Services
-from bot.slack.router import Router
+from bot.handoff.declare import NUDGE_AT
+from bot.services import Services
+from bot.slack import outbound
 from bot.timecalc import local_datetime, zone
 from storage import accounts_repo as q
 from storage.db import insert_ignore
@@ -94,21 +90,7 @@ def _post(
 ) -> tuple[str, str | None]:
     if not channel:
         return "failed", "the hand-off has no space"
-    try:
-        services.client_for(team_id).chat_postMessage(channel=channel, thread_ts=thread, text=text)
-    except NoTokenError:
+    out = outbound.post(services, team_id, channel, thread_ts=thread, text=text)
+    if out.error == outbound.NO_TOKEN:  # an installed workspace without a token: not retried
         return "failed", "no bot token"
-    except SlackApiError as err:
-        if err.response.status_code == 429 or err.response.status_code >= 500:
-            return "retry", f"HTTP {err.response.status_code}"
-        return "failed", str(err.response.get("error"))[:200]
-    except (urllib.error.URLError, OSError) as err:
-        return "retry", f"connection: {err}"[:200]
-    return "sent", None
-
-
-JOBS = (("nudges", send_nudges),)
-
-
-def register(app: App, services: Services, router: Router) -> None:
-    """Nothing to listen to: nudges only run from the scheduler's tick."""
+    return out.status, out.error[:200] or None

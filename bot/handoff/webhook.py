@@ -9,6 +9,7 @@ import re
 import time
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from slack_bolt import App
@@ -16,12 +17,13 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import exc as db_errors
 from sqlalchemy import select
 
-from bot.handoff.space import WinInput, declare_win
+from bot.handoff.declare import WinInput, declare_win
 from bot.logs import annotate
-from bot.services import NoTokenError, Services
+from bot.services import Services
+from bot.slack.app import Wiring
+from bot.slack.client import NoTokenError
 from bot.slack.inbound import BadInput, load_json
-from bot.slack.router import Router
-from bot.slack.server import HttpRequest, HttpResponse, Route
+from bot.slack.routes import HttpRequest, HttpResponse
 from storage import repo
 from storage.models import MONEY, Workspace
 
@@ -193,7 +195,7 @@ def _team(services: Services, team_id: str | None) -> str | HttpResponse:
         return teams[0]
     if not teams and services.settings.slack_bot_token and services.installation_store is None:
         # single-workspace mode before any Slack request: the token knows its workspace
-        auth = services.make_client(services.settings.slack_bot_token).auth_test()
+        auth = services.slack.client(services.settings.slack_bot_token).auth_test()
         with services.Session.begin() as s:
             repo.ensure_workspace(s, auth["team_id"], auth.get("team"))
         return str(auth["team_id"])
@@ -212,7 +214,7 @@ def _person(
     if not EMAIL.match(value):
         return bad(field, "must be a Slack user id or an e-mail address")
     try:
-        resp = services.client_for(team_id).users_lookupByEmail(email=value)
+        resp = services.slack.for_team(team_id).users_lookupByEmail(email=value)
     except SlackApiError as err:
         if err.response.get("error") == "users_not_found":
             return bad(field, f"no Slack user has the e-mail {value}")
@@ -222,10 +224,6 @@ def _person(
     return str(resp["user"]["id"])
 
 
-def http_routes(app: App, services: Services) -> dict[tuple[str, str], tuple[Route, int]]:
-    """The webhook route with its 64 KiB body limit."""
-    return {("POST", PATH): (lambda req: handle(services, req), MAX_BODY)}
-
-
-def register(app: App, services: Services, router: Router) -> None:
-    """Nothing to register with Bolt: the webhook is a plain HTTP route."""
+def register(app: App, wiring: Wiring) -> None:
+    """The webhook route, with its 64 KiB body limit (a plain HTTP route, not a Bolt listener)."""
+    wiring.add_route("POST", PATH, partial(handle, wiring.services), MAX_BODY)

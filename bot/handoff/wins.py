@@ -5,19 +5,23 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.handoff import views as views
+from bot.handoff.declare import WinInput, assign_later, declare_win
 from bot.handoff.rules import account_key, normalise_name, parse_inline, parse_value
-from bot.handoff.space import WinInput, assign_later, declare_win, refresh_intro
-from bot.services import Services
-from bot.slack.router import Command, Router, is_manager
+from bot.handoff.space import refresh_intro
+from bot.slack.app import Wiring
+from bot.slack.context import Request, request_of
+from bot.slack.router import Command
 from storage import accounts_repo as q
 from storage import repo
 from storage.models import Account
 
 WON_USAGE = "won [ACCOUNT] [am:@user] [rep:@user] [value:12000] — start a hand-off"
+LIST_USAGE = "handoffs — open hand-offs and their progress"
+HANDOFF_SUB_USAGE = "handoff close ACCOUNT | join | leave — end one; be invited to new ones or not"
 STATUS_TEXT = {
     "created": "🤝 Hand-off started for *{name}*.",
     "exists": "*{name}* already has a hand-off — nothing new was created.",
@@ -26,15 +30,9 @@ STATUS_TEXT = {
 }
 
 
-def may_declare(
-    services: Services, team_id: str, user_id: str, rep: str | None, client: WebClient
-) -> bool:
+def may_declare(req: Request, rep: str | None, client: WebClient) -> bool:
     """Any manager, or the sales rep named on the win."""
-    if rep == user_id:
-        return True
-    with services.Session.begin() as s:
-        ws = repo.ensure_workspace(s, team_id)
-        return is_manager(services, s, ws, user_id, client)
+    return rep == req.user_id or req.is_manager(client)
 
 
 def handle_won(cmd: Command) -> None:
@@ -54,7 +52,7 @@ def handle_won(cmd: Command) -> None:
         )
         return
     rep = win.sales_rep or cmd.user_id
-    if not may_declare(cmd.services, cmd.team_id, cmd.user_id, rep, cmd.client):
+    if not may_declare(cmd.request, rep, cmd.client):
         cmd.ack(
             response_type="ephemeral",
             text="Only a manager or the sales rep who won it can declare a win.",
@@ -80,11 +78,11 @@ def handle_won(cmd: Command) -> None:
 
 
 def on_won_submit(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """The won modal: errors in place; a repeat submission creates nothing new."""
+    req = request_of(context)
     fields = views.read_won_modal(view["state"]["values"])
-    team_id, user_id = body["team"]["id"], body["user"]["id"]
     errors: dict[str, str] = {}
     value = None
     if not fields["account"] or not normalise_name(fields["account"]):
@@ -96,7 +94,7 @@ def on_won_submit(
             errors[views.B_VALUE] = str(err)
     if not fields["rep"]:
         errors[views.B_REP] = "Who won it? They get the new-business credit."
-    if not errors and not may_declare(services, team_id, user_id, fields["rep"], client):
+    if not errors and not may_declare(req, fields["rep"], client):
         errors[views.B_REP] = "Only a manager or the sales rep who won it can declare a win."
     if errors:
         ack(response_action="errors", errors=errors)
@@ -104,8 +102,8 @@ def on_won_submit(
     ack()
     assert fields["account"]
     _, status = declare_win(
-        services,
-        team_id,
+        req.services,
+        req.team_id,
         WinInput(
             account=fields["account"],
             sales_rep=fields["rep"],
@@ -116,34 +114,36 @@ def on_won_submit(
         ),
     )
     client.chat_postMessage(
-        channel=user_id, text=STATUS_TEXT[status].format(name=fields["account"])
+        channel=req.user_id, text=STATUS_TEXT[status].format(name=fields["account"])
     )
 
 
-def on_toggle(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
+def on_toggle(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     """Tick or untick a checklist item; the value carries the intent, so replays do nothing."""
     ack()
+    req = request_of(context)
+    services, ws = req.services, req.workspace
     raw = body["actions"][0].get("value") or ""
     try:
         handoff_id_s, key, intent = raw.split(":")
         handoff_id = int(handoff_id_s)
     except ValueError:
         return
+    if ws is None:
+        return
     with services.Session.begin() as s:
-        ws = repo.get_workspace(s, body["team"]["id"])
         handoff = q.load_handoff(s, handoff_id)
-        if ws is None or handoff is None or handoff.account.workspace_id != ws.id:
+        if handoff is None or handoff.account.workspace_id != ws.id:
             return
-        changed = q.set_item(
-            s, handoff_id, key, intent == "tick", body["user"]["id"], services.now()
-        )
+        changed = q.set_item(s, handoff_id, key, intent == "tick", req.user_id, services.now())
     if changed:
         refresh_intro(services, client, handoff_id)
 
 
-def on_pick_am(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
+def on_pick_am(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     """A manager chose the account manager for a waiting hand-off."""
     ack()
+    req = request_of(context)
     action = body["actions"][0]
     am = action.get("selected_user")
     try:
@@ -152,14 +152,11 @@ def on_pick_am(ack: Ack, body: dict[str, Any], client: WebClient, services: Serv
         return
     if not am:
         return
-    team_id, user_id = body["team"]["id"], body["user"]["id"]
-    with services.Session.begin() as s:
-        ws = repo.ensure_workspace(s, team_id)
-        allowed = is_manager(services, s, ws, user_id, client)
-    if not allowed:
+    user_id = req.user_id
+    if not req.is_manager(client):
         client.chat_postMessage(channel=user_id, text="Only managers can assign accounts.")
         return
-    done = assign_later(services, team_id, handoff_id, am)
+    done = assign_later(req.services, req.team_id, handoff_id, am)
     text = (
         f"Thanks — <@{am}> is the account manager; the hand-off has started."
         if done
@@ -171,8 +168,8 @@ def on_pick_am(ack: Ack, body: dict[str, Any], client: WebClient, services: Serv
 
 def handle_handoffs(cmd: Command) -> None:
     """`/rolesplit handoffs`: open hand-offs, checklist progress, next nudge."""
-    with cmd.services.Session() as s:
-        ws = repo.get_workspace(s, cmd.team_id)
+    ws = cmd.request.workspace
+    with cmd.reading() as s:
         handoffs = q.open_handoffs(s, ws.id) if ws else []
         lines = []
         for h in handoffs[:40]:
@@ -263,32 +260,12 @@ def handle_close(cmd: Command, name: str) -> None:
     )
 
 
-def register(app: App, services: Services, router: Router) -> None:
+def register(app: App, wiring: Wiring) -> None:
     """Hand-off commands and interactions."""
+    router = wiring.router
     router.add("won", handle_won, WON_USAGE, order=30)
-    router.add(
-        "handoffs",
-        handle_handoffs,
-        "handoffs — open hand-offs and their progress",
-        manager_only=True,
-        order=31,
-    )
-    router.add(
-        "handoff",
-        handle_handoff,
-        "handoff close ACCOUNT | join | leave — end one; be invited to new ones or not",
-        manager_only=True,
-        order=32,
-    )
-
-    @app.view(views.WON_CALLBACK)
-    def _won(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        on_won_submit(ack, body, view, client, services)
-
-    @app.action(views.TOGGLE)
-    def _toggle(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        on_toggle(ack, body, client, services)
-
-    @app.action(views.PICK_AM)
-    def _pick(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        on_pick_am(ack, body, client, services)
+    router.add("handoffs", handle_handoffs, LIST_USAGE, manager_only=True, order=31, read_only=True)
+    router.add("handoff", handle_handoff, HANDOFF_SUB_USAGE, manager_only=True, order=32)
+    app.view(views.WON_CALLBACK)(on_won_submit)
+    app.action(views.TOGGLE)(on_toggle)
+    app.action(views.PICK_AM)(on_pick_am)

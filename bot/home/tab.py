@@ -5,50 +5,37 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import hooks
+from bot import reports, study, workspace
 from bot.config import WEEKDAYS, parse_work_days
 from bot.home import views as views
-from bot.reports import views as report_views
-from bot.reports.command import make_report, workspace_today
-from bot.reports.model import build_report
-from bot.reports.period import parse_period
-from bot.reports.rules import Split
 from bot.services import Services
+from bot.slack.app import Wiring
 from bot.slack.blocks import fmt_time
+from bot.slack.context import Request, request_of
 from bot.slack.pool import Coalescer, after_ack
-from bot.slack.router import Router, is_manager
-from bot.study import commands as study
-from bot.timecalc import local_today
-from bot.workspace.settings import open_settings
-from storage import repo
+from bot.split import Split, split_over
 from storage import timelog_repo as tl
-from storage.models import Workspace
 
 
-def build_home(services: Services, client: WebClient, team_id: str, user_id: str) -> dict[str, Any]:
-    """The user's Home view from one short read transaction."""
-    ws_id = services.workspace_id(team_id)
-    with services.read() as s:
-        ws = s.get(Workspace, ws_id)
-        assert ws is not None
-        cfg = services.config(ws)
-        member = repo.get_member(s, ws.id, user_id)
-        manager = is_manager(services, s, ws, user_id, client, member)
-        today = local_today(services.now(), member.tz if member else cfg.timezone)
+def build_home(req: Request, client: WebClient) -> dict[str, Any]:
+    """The person's Home view from one short read transaction."""
+    with req.reading() as s:
+        member, cfg, today = req.member, req.settings, req.member_today
+        manager = req.is_manager(client)
         info: dict[str, Any] | None = None
         this_week, weeks = Split(), []
         if member is not None and member.active and member.is_rep:
             monday = today - timedelta(days=today.weekday())
             # this week and the four before it from one grouped query
-            by_day = tl.splits_by_day(s, member.id, monday - timedelta(days=28), today)
-            this_week = tl.split_over(by_day, monday, today)
+            by_day = tl.kind_hours_by_day(s, member.id, monday - timedelta(days=28), today)
+            this_week = split_over(by_day, monday, today)
             weeks = [
                 (
                     monday - timedelta(days=7 * i),
-                    tl.split_over(
+                    split_over(
                         by_day, monday - timedelta(days=7 * i), monday - timedelta(days=7 * i - 6)
                     ),
                 )
@@ -63,67 +50,71 @@ def build_home(services: Services, client: WebClient, team_id: str, user_id: str
             }
         team, study_blocks = None, None
         if manager:
-            wtoday = workspace_today(services, ws)
-            team = build_report(s, ws, cfg, parse_period("this-week", wtoday), wtoday)
-            study_blocks = study.home_section(services, s, ws, services.now())
-    return views.home_view(user_id, today, info, this_week, weeks, team, study_blocks)
+            ws = req.workspace
+            team = reports.report_for(req, s, reports.parse_period("this-week", req.today))
+            study_blocks = study.home_section(s, ws.id if ws else None, cfg, req.services.now())
+    return views.home_view(req.user_id, today, info, this_week, weeks, team, study_blocks)
 
 
 _PUBLISHING = Coalescer()
 
 
-def publish(services: Services, client: WebClient, team_id: str, user_id: str) -> None:
-    """views.publish the Home tab; publishes for one person while one runs fold into one more."""
-    _PUBLISHING.run(
-        (id(services), team_id, user_id),
-        lambda: client.views_publish(
-            user_id=user_id, view=build_home(services, client, team_id, user_id)
-        ),
-    )
+def publish(req: Request, client: WebClient) -> None:
+    """views.publish the Home tab; publishes for one person while one runs fold into one more.
+
+    A run after the first resolves the request anew, so it shows the latest state.
+    """
+    runs = [req]
+
+    def run() -> None:
+        current = runs.pop() if runs else req.fresh()
+        client.views_publish(user_id=req.user_id, view=build_home(current, client))
+
+    _PUBLISHING.run((id(req.services), req.team_id, req.user_id), run)
 
 
 def refresh_after_log(services: Services, team_id: str, user_id: str) -> None:
-    """DAY_LOGGED hook: the Home tab shows the new numbers without reopening the app."""
-    publish(services, services.client_for(team_id), team_id, user_id)
+    """The day_logged hook: the Home tab shows the new numbers without reopening the app."""
+    publish(Request(services, team_id, user_id), services.slack.for_team(team_id))
 
 
-def register(app: App, services: Services, router: Router) -> None:
-    """app_home_opened, the manager's report button, and the after-log refresh."""
+def on_home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    """app_home_opened: publish the Home tab (Bolt acked the event; the work runs after)."""
+    if event.get("tab", "home") != "home":
+        return
+    after_ack(context, publish, request_of(context), client)
 
-    @app.event("app_home_opened")
-    def on_home(event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        # Bolt acked the event already; the reads and views.publish run after the ack
-        after_ack(context, publish, services, client, context.get("team_id") or "", event["user"])
 
-    @app.action(views.HOME_REPORT)
-    def on_report(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        team_id, user_id = body["team"]["id"], body["user"]["id"]
-        with services.Session.begin() as s:
-            ws = repo.ensure_workspace(s, team_id)
-            allowed = is_manager(services, s, ws, user_id, client)
-            today = workspace_today(services, ws)
-        if not allowed:
-            client.chat_postMessage(channel=user_id, text="The team report is for managers.")
-            return
-        report = make_report(services, team_id, parse_period("this-week", today))
-        blocks, _ = report_views.report_blocks(report)
-        client.chat_postMessage(
-            channel=user_id, text=report_views.fallback_text(report), blocks=blocks
-        )
+def _manager(req: Request, client: WebClient, refusal: str) -> bool:
+    """True for a manager; anyone else is told so by DM."""
+    if req.is_manager(client):
+        return True
+    client.chat_postMessage(channel=req.user_id, text=refusal)
+    return False
 
-    @app.action(views.HOME_SETTINGS)
-    def on_settings(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        team_id, user_id = body["team"]["id"], body["user"]["id"]
-        with services.Session.begin() as s:
-            allowed = is_manager(services, s, repo.ensure_workspace(s, team_id), user_id, client)
-        if not allowed:
-            client.chat_postMessage(channel=user_id, text="Settings are for managers.")
-            return
-        open_settings(services, client, team_id, body["trigger_id"])
 
-    if refresh_after_log not in hooks.DAY_LOGGED:
-        hooks.DAY_LOGGED.append(refresh_after_log)
+def on_report(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    """The managers' report button: this week's report by DM."""
+    ack()
+    req = request_of(context)
+    if not _manager(req, client, "The team report is for managers."):
+        return
+    with req.reading() as s:
+        report = reports.report_for(req, s, reports.parse_period("this-week", req.today))
+    blocks, _ = reports.report_blocks(report)
+    client.chat_postMessage(channel=req.user_id, text=reports.fallback_text(report), blocks=blocks)
+
+
+def on_settings(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    """The managers' settings button: the settings modal."""
+    ack()
+    req = request_of(context)
+    if _manager(req, client, "Settings are for managers."):
+        workspace.open_settings(req, client, body["trigger_id"])
+
+
+def register(app: App, wiring: Wiring) -> None:
+    """app_home_opened and the managers' buttons (the after-log refresh is wired by create_app)."""
+    app.event("app_home_opened")(on_home_opened)
+    app.action(views.HOME_REPORT)(on_report)
+    app.action(views.HOME_SETTINGS)(on_settings)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.reports.model import Report, pct_text
-from bot.reports.rules import Split
-from bot.reports.views import summary_text
+from bot import timelog
+from bot.reports import Report, summary_text
 from bot.slack.blocks import button, context, fmt_hours, header, section
-from bot.timelog import views as timelog
+from bot.split import Split, pct_text
 
 HOME_REPORT = "home_report"
 HOME_SETTINGS = "home_settings"

@@ -6,7 +6,7 @@ import io
 from typing import TYPE_CHECKING
 
 from bot.reports.model import Report
-from bot.reports.rules import whole_percentages
+from bot.split import whole_percentages
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from bot.config import ConfigError
 from bot.reports.command import workspace_today
-from bot.reports.model import Report, build_report, pct_text, to_csv
+from bot.reports.model import Report, build_report, to_csv
 from bot.reports.period import parse_period
-from bot.reports.rules import whole_percentages
 from bot.services import Services
 from bot.slack.blocks import fmt_hours
+from bot.split import pct_text, whole_percentages
 from storage.models import Workspace
 
 
@@ -80,30 +80,12 @@ def print_report(
     out = out or sys.stdout
     with services.Session() as s:
         ws = pick_workspace(s, team)
+        cfg = services.config(ws)
+        today = workspace_today(services, cfg)
         try:
-            period = parse_period(period_text, workspace_today(services, ws))
+            period = parse_period(period_text, today)
         except ValueError as err:
             raise ConfigError(f"PERIOD: {err}") from None
-        report = build_report(s, ws, services.config(ws), period, workspace_today(services, ws))
+        report = build_report(s, ws.id, cfg, period, today)
     out.write(to_csv(report) if as_csv else render_table(report))
-    return 0
-
-
-def print_study(services: Services, team: str | None, out: TextIO | None = None) -> int:
-    """Print the latest time study's result and split plan (preliminary while it runs)."""
-    from bot.study.numbers import load_result
-    from bot.study.views import result_text
-    from storage.study_repo import latest_study
-
-    out = out or sys.stdout
-    with services.Session() as s:
-        ws = pick_workspace(s, team)
-        study = latest_study(s, ws.id)
-        if study is None:
-            raise ConfigError(
-                "--study: no time study has run in this workspace yet "
-                "(start one in Slack with `/rolesplit study start`)"
-            )
-        result = load_result(services, s, ws, study, services.now())
-    out.write(result_text(result))
     return 0

@@ -8,15 +8,20 @@ from datetime import date, datetime, timedelta
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
+from bot.config import WorkspaceConfig
 from bot.reports import views as views
 from bot.reports.charts import rollup_chart
 from bot.reports.model import Report, build_report, to_csv
 from bot.reports.period import PERIOD_USAGE, Period, parse_period
-from bot.services import NoTokenError, Services
-from bot.slack.router import MENTION_RE, Command, Router
-from bot.timecalc import local_datetime, zone
-from storage import repo
+from bot.services import Services
+from bot.slack import outbound
+from bot.slack.app import Wiring
+from bot.slack.client import NoTokenError
+from bot.slack.context import Request
+from bot.slack.router import MENTION_RE, Command
+from bot.timecalc import local_datetime, local_today, zone
 from storage.db import insert_ignore
 from storage.models import Rollup, Workspace
 
@@ -38,22 +43,19 @@ def parse_args(args: str, today: date) -> tuple[Period, list[str], bool] | str:
         return f"{err}\nUsage: `/rolesplit {USAGE}`"
 
 
-def workspace_today(services: Services, ws: Workspace) -> date:
+def workspace_today(services: Services, cfg: WorkspaceConfig) -> date:
     """Today in the workspace's own time zone (periods are workspace dates)."""
-    return services.now().astimezone(zone(services.config(ws).timezone)).date()
+    return local_today(services.now(), cfg.timezone)
 
 
-def make_report(
-    services: Services, team_id: str, period: Period, users: list[str] | None = None
+def report_for(
+    req: Request, session: Session, period: Period, users: list[str] | None = None
 ) -> Report:
-    """Build a report in one read transaction."""
-    ws_id = services.workspace_id(team_id)
-    with services.read() as s:
-        ws = s.get(Workspace, ws_id)
-        assert ws is not None
-        return build_report(
-            s, ws, services.config(ws), period, workspace_today(services, ws), users or None
-        )
+    """The report of the request's workspace, read in the caller's read transaction."""
+    ws = req.workspace
+    return build_report(
+        session, ws.id if ws else None, req.settings, period, req.today, users or None
+    )
 
 
 def upload_csv(client: WebClient, user_id: str, report: Report, comment: str) -> None:
@@ -70,23 +72,20 @@ def upload_csv(client: WebClient, user_id: str, report: Report, comment: str) ->
 
 
 def handle_report(cmd: Command) -> None:
-    """Ack at once; aggregate and answer through response_url; upload the CSV when asked."""
-    with cmd.services.Session.begin() as s:
-        today = workspace_today(cmd.services, repo.ensure_workspace(s, cmd.team_id))
-    parsed = parse_args(cmd.args, today)
+    """Ack at once; aggregate and answer through response_url; upload the CSV when asked.
+
+    Read only: who asks, the manager check and the aggregation share one read transaction.
+    """
+    parsed = parse_args(cmd.args, cmd.request.today)
     if isinstance(parsed, str):
         cmd.ack(response_type="ephemeral", text=parsed)
         return
     period, users, want_csv = parsed
     cmd.ack(response_type="ephemeral", text=f"Working on the report for {period.name}…")
-    report = make_report(cmd.services, cmd.team_id, period, users)
+    with cmd.reading() as session:
+        report = report_for(cmd.request, session, period, users)
     blocks, left_out = views.report_blocks(report)
-    cmd.respond(
-        response_type="ephemeral",
-        replace_original=True,
-        text=views.fallback_text(report),
-        blocks=blocks,
-    )
+    cmd.replace_ack(views.fallback_text(report), blocks)
     if want_csv or left_out:
         upload_csv(
             cmd.client,
@@ -157,26 +156,32 @@ def _post_rollup(
 ) -> tuple[str, str | None, str | None]:
     cfg = services.config(ws)
     period = Period(week, week + timedelta(days=6), "last week")
-    report = make_report(services, ws.team_id, period)
+    with services.read() as s:
+        report = build_report(s, ws.id, cfg, period, workspace_today(services, cfg))
     blocks, left_out = views.report_blocks(report, title="Weekly rollup", csv_hint=False)
+    out = outbound.post(
+        services,
+        ws.team_id,
+        cfg.rollup_channel or "",
+        text=views.fallback_text(report),
+        blocks=blocks,
+    )
+    if out.status != "sent":  # claimed once a week: a failure is recorded, not retried
+        return "failed", out.error[:200], None
     try:
-        client = services.client_for(ws.team_id)
-        resp = client.chat_postMessage(
-            channel=cfg.rollup_channel or "", text=views.fallback_text(report), blocks=blocks
-        )
-        channel, ts = resp["channel"], resp["ts"]
+        client = services.slack.for_team(ws.team_id)
         names = _names(services, client, ws.team_id, report)
         client.files_upload_v2(
-            channel=channel,
-            thread_ts=ts,
+            channel=out.channel,
+            thread_ts=out.ts,
             content=rollup_chart(report, names),
             filename=f"rolesplit-{week.isoformat()}.png",
             title=f"Hunting / farming / other hours, week of {week:%-d %b}",
         )
         if left_out:
             client.files_upload_v2(
-                channel=channel,
-                thread_ts=ts,
+                channel=out.channel,
+                thread_ts=out.ts,
                 content=to_csv(report),
                 filename=f"rolesplit-{week.isoformat()}.csv",
                 title="All reps, per category",
@@ -185,7 +190,7 @@ def _post_rollup(
         return "failed", "no bot token", None
     except SlackApiError as err:
         return "failed", str(err.response.get("error"))[:200], None
-    return "sent", None, ts
+    return "sent", None, out.ts
 
 
 def _names(services: Services, client: WebClient, team_id: str, report: Report) -> dict[str, str]:
@@ -203,9 +208,6 @@ def _names(services: Services, client: WebClient, team_id: str, report: Report) 
     return names
 
 
-JOBS = (("rollups", send_rollups),)
-
-
-def register(app: App, services: Services, router: Router) -> None:
+def register(app: App, wiring: Wiring) -> None:
     """`/rolesplit report` (managers)."""
-    router.add("report", handle_report, USAGE, manager_only=True, order=20)
+    wiring.router.add("report", handle_report, USAGE, manager_only=True, order=20, read_only=True)

@@ -10,19 +10,11 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from bot.config import parse_work_days
+from bot.config import WorkspaceConfig, parse_work_days
 from bot.reports.period import Period, work_days_between
-from bot.reports.rules import (
-    Split,
-    Verdict,
-    account_managers_needed,
-    split,
-    verdict,
-    whole_percentages,
-)
-from bot.wsconfig import WorkspaceConfig
+from bot.reports.rules import Verdict, account_managers_needed, verdict
+from bot.split import Split, split
 from storage import report_queries as q
-from storage.models import Workspace
 
 
 @dataclass(frozen=True)
@@ -76,20 +68,25 @@ class Report:
 
 def build_report(
     session: Session,
-    ws: Workspace,
+    workspace_id: int | None,
     cfg: WorkspaceConfig,
     period: Period,
     today: date,
     user_ids: list[str] | None = None,
 ) -> Report:
-    """Aggregate the period in SQL and assemble the report."""
+    """Aggregate the period in SQL and assemble the report (empty for a workspace not stored)."""
     cats = [
         CategoryInfo(c.id, c.key, c.label, c.kind, (c.aliases or [c.key])[0])
-        for c in q.workspace_categories(session, ws.id)
+        for c in (q.workspace_categories(session, workspace_id) if workspace_id else [])
     ]
     by_id = {c.id: c for c in cats}
+    members = (
+        q.period_hours(session, workspace_id, period.first, period.last, user_ids)
+        if workspace_id
+        else []
+    )
     reps: list[RepLine] = []
-    for m in q.period_hours(session, ws.id, period.first, period.last, user_ids):
+    for m in members:
         hours = {by_id[cid].key: h for cid, h in m.hours.items() if cid in by_id}
         s = split((by_id[cid].kind, h) for cid, h in m.hours.items() if cid in by_id)
         days = parse_work_days(m.work_days) if m.work_days else cfg.work_days
@@ -117,7 +114,9 @@ def build_report(
         verdict=verdict(team, [r.split for r in reps]),
         account_managers=account_managers_needed(team.farming, days_elapsed, cfg.am_week_hours),
         am_week_hours=cfg.am_week_hours,
-        wins=q.period_wins(session, ws.id, period.first, period.last),
+        wins=q.period_wins(session, workspace_id, period.first, period.last)
+        if workspace_id
+        else q.Wins(),
     )
 
 
@@ -180,11 +179,3 @@ def to_csv(report: Report) -> str:
                 ]
             )
     return out.getvalue()
-
-
-def pct_text(s: Split) -> str:
-    """`hunting 40% · farming 55% · other 5%` or `no data`."""
-    pct = whole_percentages(s)
-    if pct is None:
-        return "no data"
-    return f"hunting {pct['hunting']}% · farming {pct['farming']}% · other {pct['other']}%"

@@ -1,73 +1,11 @@
-"""Pure business rules: the hunting/farming/other split and the more-than-half line."""
+"""Pure rules of the report: the team's verdict and the account managers its farming needs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
-KINDS = ("hunting", "farming", "other")
-FARMING_LINE = Decimal("0.5")  # a farming share above this says: separate the roles
-ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class Split:
-    """Hours per kind of work and their shares of all logged hours."""
-
-    hunting: Decimal = ZERO
-    farming: Decimal = ZERO
-    other: Decimal = ZERO
-
-    @property
-    def total(self) -> Decimal:
-        """All logged hours."""
-        return self.hunting + self.farming + self.other
-
-    def share(self, kind: str) -> Decimal | None:
-        """The kind's share of the total (exact), or None when nothing is logged."""
-        if self.total == 0:
-            return None
-        return Decimal(getattr(self, kind)) / self.total
-
-    @property
-    def over_line(self) -> bool:
-        """True when more than half the logged time is farming."""
-        return self.total > 0 and self.farming > self.total * FARMING_LINE  # exact, no division
-
-    def __add__(self, other: Split) -> Split:
-        return Split(
-            self.hunting + other.hunting, self.farming + other.farming, self.other + other.other
-        )
-
-
-def split(hours_by_kind: Mapping[str, Decimal] | Iterable[tuple[str, Decimal]]) -> Split:
-    """Sum hours per kind; unknown kinds count as other."""
-    totals = dict.fromkeys(KINDS, ZERO)
-    items = hours_by_kind.items() if isinstance(hours_by_kind, Mapping) else hours_by_kind
-    for kind, hours in items:
-        totals[kind if kind in totals else "other"] += Decimal(hours)
-    return Split(**totals)
-
-
-def whole_percentages(s: Split) -> dict[str, int] | None:
-    """Shares as whole percentages that add up to exactly 100 (largest remainder)."""
-    if s.total == 0:
-        return None
-    exact = {k: Decimal(getattr(s, k)) * 100 / s.total for k in KINDS}
-    floors = {k: int(v.to_integral_value(rounding="ROUND_FLOOR")) for k, v in exact.items()}
-    left = 100 - sum(floors.values())
-    for k in sorted(KINDS, key=lambda k: (exact[k] - floors[k], k), reverse=True)[:left]:
-        floors[k] += 1
-    return floors
-
-
-def quantize_hours(value: Decimal) -> Decimal:
-    """Hours to two decimals (storage precision)."""
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
-
-
-# ---------------------------------------------------------------- team verdict and capacity
+from bot.split import Split
 
 CONSIDER_AT = Decimal("0.40")  # a team farming share from 40% to 50%: consider separating
 VERDICTS = ("keep combined", "consider separating", "separate")

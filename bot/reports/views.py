@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from bot.reports.model import RepLine, Report, pct_text
+from bot.reports.model import RepLine, Report
 from bot.slack.blocks import MAX_MESSAGE_BLOCKS, context, fmt_hours, header, section
+from bot.split import pct_text
 
 VERDICT_ICON = {
     "separate": "🔴",

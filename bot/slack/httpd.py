@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine
 from waitress import wasyncore
@@ -19,9 +20,6 @@ from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
 from storage.db import ping
-
-if TYPE_CHECKING:
-    from bot.slack.server import WsgiApp
 
 log = logging.getLogger("bot.http")
 
@@ -160,12 +158,23 @@ class HealthCheck:
         return current.ok
 
 
+class Drainable(Protocol):
+    """The WSGI app AppServer serves: it counts requests in flight and has the listener pool."""
+
+    inflight: int
+    pool: Any
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]: ...
+
+
 class AppServer:
     """A waitress server that can run in the foreground or a thread and drains on shutdown."""
 
     def __init__(
         self,
-        wsgi: WsgiApp,
+        wsgi: Drainable,
         host: str = "0.0.0.0",
         port: int = 3000,
         threads: int = 8,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
@@ -98,7 +98,7 @@ class ListenerPool(Executor):
 
     @contextmanager
     def inline(self, enabled: bool = True) -> Iterator[None]:
-        """Run the next listener this thread submits in this thread (see `acks_inline`)."""
+        """Run the next listener this thread submits in this thread (see `Wiring.acks_inline`)."""
         _INLINE.next = enabled
         try:
             yield
@@ -163,25 +163,6 @@ def _log_failure(future: Future[Any]) -> None:
     err = future.exception()
     if err is not None:
         log.error("work after ack failed", exc_info=err, extra={"outcome": "error"})
-
-
-def acks_inline(
-    app: Any,
-    *,
-    views: Iterable[str] = (),
-    actions: Iterable[str] = (),
-    commands: Iterable[str] = (),
-) -> None:
-    """Listeners whose ack is their last step, or that hand the rest on (`after_ack`, `soon`).
-
-    They run in the request's own thread, so the answer goes out as soon as they return
-    instead of at Bolt's next 10 ms poll for the ack. Commands are `"/cmd subcommand"`.
-    """
-    marks = getattr(app, "inline_acks", None)
-    if marks is not None:
-        marks.update(("view_submission", v) for v in views)
-        marks.update(("block_actions", a) for a in actions)
-        marks.update(("command", c) for c in commands)
 
 
 def soon(context: Mapping[str, Any], fn: Callable[..., Any], *args: Any) -> None:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.services import Services
-from storage import repo
-from storage.models import Member, Workspace
+from bot.slack.context import Request, request_of
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,8 @@ class Command:
 
     sub: str
     args: str
+    request: Request
+    services: Services
     team_id: str
     user_id: str
     channel_id: str
@@ -38,12 +40,26 @@ class Command:
     ack: Ack
     respond: Respond
     client: WebClient
-    services: Services
+    # the request's read transaction, for handlers that only read (`read_only`)
+    session: Session | None = None
 
     @property
     def mentions(self) -> list[str]:
         """User ids mentioned in the arguments, in order, without repeats."""
         return list(dict.fromkeys(MENTION_RE.findall(self.args)))
+
+    def replace_ack(self, text: str, blocks: list[dict[str, Any]]) -> None:
+        """Replace the ephemeral "working on it" answer with the result (through response_url)."""
+        self.respond(response_type="ephemeral", replace_original=True, text=text, blocks=blocks)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """The request's read transaction: the router's for `read_only` handlers, else a new one."""
+        if self.session is not None:
+            yield self.session
+        else:
+            with self.request.reading() as session:
+                yield session
 
 
 Handler = Callable[[Command], None]
@@ -58,6 +74,7 @@ class Subcommand:
     usage: str
     manager_only: bool = False
     order: int = 100
+    read_only: bool = False
 
 
 @dataclass
@@ -74,11 +91,16 @@ class Router:
         *,
         manager_only: bool = False,
         order: int = 100,
+        read_only: bool = False,
     ) -> None:
-        """Register a subcommand (one name, one handler)."""
+        """Register a subcommand (one name, one handler).
+
+        A `read_only` handler only reads: it runs inside the read transaction that resolved
+        who is asking, so the whole command is one transaction.
+        """
         if name in self.subcommands:
             raise ValueError(f"subcommand {name!r} registered twice")
-        self.subcommands[name] = Subcommand(name, handler, usage, manager_only, order)
+        self.subcommands[name] = Subcommand(name, handler, usage, manager_only, order, read_only)
 
     def usage(self, *, manager: bool = True) -> str:
         """The usage text, listing what this caller may run."""
@@ -87,66 +109,30 @@ class Router:
         lines.append(f"`{COMMAND} help` — this list")
         return "*rolesplit* — what you can do:\n" + "\n".join(f"• {line}" for line in lines)
 
-
-_UNREAD: Any = object()
-
-
-def is_manager(
-    services: Services,
-    session: Session,
-    ws: Workspace,
-    user_id: str,
-    client: WebClient,
-    member: Member | None = _UNREAD,
-) -> bool:
-    """ROLESPLIT_MANAGERS, a roster manager, or a workspace admin/owner (users.info, cached).
-
-    Pass `member` when the caller has already read the person's roster entry (or None).
-    """
-    if user_id in services.settings.managers:
-        return True
-    if member is _UNREAD:
-        member = repo.get_member(session, ws.id, user_id)
-    if member is not None and member.active and member.role == "manager":
-        return True
-    info = services.user_info(client, ws.team_id, user_id)
-    return bool(info and (info.get("is_admin") or info.get("is_owner")))
-
-
-REFUSAL = (
-    "Sorry, `{cmd}` is for managers. Ask a manager to run it, or to add you with "
-    "`/rolesplit add @you as manager`."
-)
-
-
-def register(app: App, services: Services, router: Router) -> None:
-    """Attach the `/rolesplit` listener that dispatches to the router."""
-
-    def handle(ack: Ack, respond: Respond, body: dict[str, Any], client: WebClient) -> None:
-        text = (body.get("text") or "").strip()
-        sub, _, args = text.partition(" ")
+    def on_command(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+        respond: Respond,
+    ) -> None:
+        """The `/rolesplit` listener: find the subcommand, check who may run it, run it."""
+        sub, _, args = (body.get("text") or "").strip().partition(" ")
         sub = sub.lower()
-        team_id = body.get("team_id") or ""
-        user_id = body.get("user_id") or ""
-        spec = router.subcommands.get(sub)
+        spec = self.subcommands.get(sub)
         if spec is None:
             prefix = f"I don't know `{sub}`. " if sub and sub != "help" else ""
-            ack(response_type="ephemeral", text=prefix + router.usage())
+            ack(response_type="ephemeral", text=prefix + self.usage())
             return
-        if spec.manager_only:
-            ws_id = services.workspace_id(team_id)
-            with services.read() as session:
-                ws = session.get(Workspace, ws_id)
-                assert ws is not None
-                allowed = is_manager(services, session, ws, user_id, client)
-            if not allowed:
-                ack(response_type="ephemeral", text=REFUSAL.format(cmd=f"{COMMAND} {sub}"))
-                return
+        req = request_of(context)
         cmd = Command(
             sub=sub,
             args=args.strip(),
-            team_id=team_id,
-            user_id=user_id,
+            request=req,
+            services=req.services,
+            team_id=req.team_id,
+            user_id=req.user_id,
             channel_id=body.get("channel_id") or "",
             trigger_id=body.get("trigger_id") or "",
             response_url=body.get("response_url") or "",
@@ -154,8 +140,20 @@ def register(app: App, services: Services, router: Router) -> None:
             ack=ack,
             respond=respond,
             client=client,
-            services=services,
         )
+        if spec.manager_only or spec.read_only:
+            with req.reading() as session:
+                if spec.manager_only and not req.is_manager(client):
+                    ack(response_type="ephemeral", text=REFUSAL.format(cmd=f"{COMMAND} {sub}"))
+                    return
+                if spec.read_only:
+                    cmd.session = session
+                    spec.handler(cmd)
+                    return
         spec.handler(cmd)
 
-    app.command(COMMAND)(handle)
+
+REFUSAL = (
+    "Sorry, `{cmd}` is for managers. Ask a manager to run it, or to add you with "
+    "`/rolesplit add @you as manager`."
+)

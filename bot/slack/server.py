@@ -7,7 +7,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -16,63 +15,19 @@ from slack_bolt.request.internals import build_context
 
 from bot.logs import request_outcome, request_scope
 from bot.services import Services
+from bot.slack.app import wiring_of
 from bot.slack.httpd import AppServer, HealthCheck, Limits
 from bot.slack.inbound import BadInput, parse_slack_body, signature_ok
+from bot.slack.kinds import classify
+from bot.slack.routes import HttpRequest, Route
 from bot.slack.shape import check_shape
 
 log = logging.getLogger("bot.http")
-__all__ = ["AppServer", "HttpRequest", "HttpResponse", "Route", "WsgiApp", "build_wsgi"]
+__all__ = ["AppServer", "WsgiApp", "build_wsgi"]
 
 SLACK_PATH = "/slack/events"
 MAX_SLACK_BODY = Limits.body_bytes
 Answer = tuple[int, list[tuple[str, str]], bytes, dict[str, Any]]
-
-
-@dataclass
-class HttpRequest:
-    """A plain request for feature routes (the webhook)."""
-
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-    query: dict[str, list[str]] = field(default_factory=dict)
-
-
-@dataclass
-class HttpResponse:
-    """A plain response: status code, JSON-able body or text, headers."""
-
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-
-    def encoded(self) -> tuple[bytes, str]:
-        """Body bytes and content type."""
-        if isinstance(self.body, bytes | str):
-            raw = self.body.encode() if isinstance(self.body, str) else self.body
-            return raw, self.headers.get("Content-Type", "text/plain; charset=utf-8")
-        return json.dumps(self.body).encode(), "application/json"
-
-
-Route = Callable[[HttpRequest], HttpResponse]
-
-
-def slack_kind(body: dict[str, Any]) -> str:
-    """What a Slack request is, for its log line (`command:/rolesplit`, `event:message`, …)."""
-    kind = str(body.get("type") or "")
-    if body.get("command"):
-        return f"command:{body['command']}"
-    if kind == "event_callback":
-        return f"event:{(body.get('event') or {}).get('type', '')}"
-    if kind == "block_actions":
-        actions = body.get("actions") or [{}]
-        return f"block_actions:{actions[0].get('action_id', '')}"
-    if kind in ("view_submission", "view_closed"):
-        return f"{kind}:{(body.get('view') or {}).get('callback_id', '')}"
-    if kind in ("shortcut", "message_action"):
-        return f"{kind}:{body.get('callback_id', '')}"
-    return kind
 
 
 REASONS = {
@@ -266,7 +221,7 @@ class WsgiApp:
         answer = self.app.dispatch(bolt_req)
         meta = {
             "team_id": bolt_req.context.team_id or "",
-            "kind": slack_kind(body),
+            "kind": classify(body).label,
             "retry": headers.get("x-slack-retry-num", ""),
         }
         return self._bolt(answer, meta)
@@ -284,15 +239,12 @@ class WsgiApp:
 
 
 def build_wsgi(app: App, services: Services) -> WsgiApp:
-    """The WSGI app with every feature's HTTP routes (`http_routes(app, services)`)."""
-    from bot import features
-
-    routes: dict[tuple[str, str], Route] = {}
-    limits: dict[str, int] = {}
-    for module in features.load():
-        make = getattr(module, "http_routes", None)
-        if make is not None:
-            for key, (route, limit) in make(app, services).items():
-                routes[key] = route
-                limits[key[1]] = limit
-    return WsgiApp(app, services, routes, limits)
+    """The WSGI app with the HTTP routes the features added to the app's wiring."""
+    wiring = wiring_of(app)
+    routes = wiring.routes if wiring is not None else {}
+    return WsgiApp(
+        app,
+        services,
+        {key: route for key, (route, _) in routes.items()},
+        {path: limit for (_, path), (_, limit) in routes.items()},
+    )

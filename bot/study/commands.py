@@ -8,25 +8,23 @@ import re
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.services import Services
-from bot.slack.router import Command, Router, is_manager
-from bot.study import views as views
+from bot.config import WorkspaceConfig
+from bot.slack.app import Wiring
+from bot.slack.context import request_of
+from bot.slack.router import Command
+from bot.study import dm_views, progress_views, result_views, wording
 from bot.study.fit import on_comment, on_fit_click, on_fit_submit
-from bot.study.jobs import deliver_result, end_studies, send_study_dms
+from bot.study.jobs import deliver_result, send_study_dms
 from bot.study.numbers import load_result, load_status, result_due_at
-from bot.study.plan import (
-    fit_day,
-    parse_weeks,
-    study_end,
-)
-from bot.timecalc import local_today, zone
+from bot.study.timeline import fit_day, parse_weeks, study_end
+from bot.timecalc import zone
 from storage import repo
 from storage import study_repo as q
-from storage.models import Study, Workspace
+from storage.models import Study
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +63,7 @@ def handle_study(cmd: Command) -> None:
         )
 
 
-def _no_study_text(services: Services, ws: Workspace, latest: Study | None) -> str:
+def _no_study_text(latest: Study | None) -> str:
     if latest is None:
         return (
             "No time study has run yet. Start one with `/rolesplit study start` (4 weeks) or "
@@ -73,7 +71,7 @@ def _no_study_text(services: Services, ws: Workspace, latest: Study | None) -> s
         )
     word = "was stopped" if latest.status == "stopped" else "ended"
     return (
-        f"No study is running. The last one ({views.span(latest.starts_on, latest.ends_on)}) "
+        f"No study is running. The last one ({wording.span(latest.starts_on, latest.ends_on)}) "
         f"{word}: see `/rolesplit study result`. Start a new one with `/rolesplit study start`."
     )
 
@@ -89,10 +87,9 @@ def start(cmd: Command, args: str) -> None:
         )
         return
     services, now = cmd.services, cmd.services.now()
+    cfg, today = cmd.request.settings, cmd.request.today
     with services.Session.begin() as s:
         ws = repo.ensure_workspace(s, cmd.team_id)
-        cfg = services.config(ws)
-        today = local_today(now, cfg.timezone)
         reps = len(q.active_reps(s, ws.id))
         study = (
             q.create_study(s, ws.id, cmd.user_id, today, study_end(today, weeks), weeks, now)
@@ -109,7 +106,7 @@ def start(cmd: Command, args: str) -> None:
         return
     if study is None:
         by = f", started by <@{running.started_by}>" if running and running.started_by else ""
-        when = f" ({views.span(running.starts_on, running.ends_on)}{by})" if running else ""
+        when = f" ({wording.span(running.starts_on, running.ends_on)}{by})" if running else ""
         cmd.ack(
             response_type="ephemeral",
             text=f"A study is already running{when}, so nothing changed. See how it's going with "
@@ -127,12 +124,12 @@ def start(cmd: Command, args: str) -> None:
         response_type="ephemeral",
         text=(
             f"🧪 *Time study started:* {weeks} week{'s' * (weeks != 1)}, "
-            f"{views.span(study.starts_on, study.ends_on)}, {reps} rep{'s' * (reps != 1)}.\n"
+            f"{wording.span(study.starts_on, study.ends_on)}, {reps} rep{'s' * (reps != 1)}.\n"
             "• *Now:* each rep gets a short DM on why they're asked to log — the numbers are "
             "about the roles, not about judging them.\n"
-            f"• *{views.day_label(fit_day(study.starts_on, study.ends_on))}:* the fit question — "
+            f"• *{wording.day_label(fit_day(study.starts_on, study.ends_on))}:* the fit question — "
             "which work each rep would rather do (only managers see the answers).\n"
-            f"• *{views.day_label(due.date())} at {due:%H:%M}:* the result with the split plan, "
+            f"• *{wording.day_label(due.date())} at {due:%H:%M}:* the result with the split plan, "
             f"{where}.\n"
             "Progress any time: `/rolesplit study`."
         ),
@@ -142,41 +139,38 @@ def start(cmd: Command, args: str) -> None:
 
 def show_progress(cmd: Command) -> None:
     """Progress of the open study, straight in the answer."""
-    services, now = cmd.services, cmd.services.now()
-    ws_id = services.workspace_id(cmd.team_id)
-    with services.read() as s:
-        ws = s.get(Workspace, ws_id)
-        assert ws is not None
-        study = q.open_study(s, ws.id)
-        if study is None:
-            text = _no_study_text(services, ws, q.latest_study(s, ws.id))
-            status = None
-        else:
-            status = load_status(services, s, ws, study, now)
+    req, now = cmd.request, cmd.services.now()
+    status, text = None, _no_study_text(None)
+    with cmd.reading() as s:
+        ws = req.workspace
+        study = q.open_study(s, ws.id) if ws else None
+        if ws is not None and study is None:
+            text = _no_study_text(q.latest_study(s, ws.id))
+        elif ws is not None and study is not None:
+            status = load_status(s, ws.id, req.settings, study, now)
     if status is None:
         cmd.ack(response_type="ephemeral", text=text)
         return
     cmd.ack(
         response_type="ephemeral",
-        text=views.status_text(status),
-        blocks=views.status_blocks(status),
+        text=progress_views.status_text(status),
+        blocks=progress_views.status_blocks(status),
     )
 
 
 def stop(cmd: Command) -> None:
     """End the open study today and send its result at once."""
     services, now = cmd.services, cmd.services.now()
+    cfg, today = cmd.request.settings, cmd.request.today
     with services.Session.begin() as s:
         ws = repo.ensure_workspace(s, cmd.team_id)
-        cfg = services.config(ws)
-        today = local_today(now, cfg.timezone)
         study = q.open_study(s, ws.id)
         stopped = False
         if study is not None:
             last = max(study.starts_on, min(study.ends_on, today))
             stopped = q.stop_study(s, study.id, last, now)
             days = (last - study.starts_on).days + 1
-        text = "" if stopped else _no_study_text(services, ws, q.latest_study(s, ws.id))
+        text = "" if stopped else _no_study_text(q.latest_study(s, ws.id))
     if not stopped or study is None:
         cmd.ack(
             response_type="ephemeral",
@@ -198,90 +192,68 @@ def stop(cmd: Command) -> None:
 
 def show_result(cmd: Command) -> None:
     """The latest study's result (preliminary while it runs), through response_url."""
-    services, now = cmd.services, cmd.services.now()
-    ws_id = services.workspace_id(cmd.team_id)
-    with services.read() as s:
-        ws = s.get(Workspace, ws_id)
-        assert ws is not None
-        study = q.latest_study(s, ws.id)
-    if study is None:
-        cmd.ack(response_type="ephemeral", text=_no_study_text(services, ws, None))
+    req, now = cmd.request, cmd.services.now()
+    with cmd.reading() as s:
+        ws = req.workspace
+        study = q.latest_study(s, ws.id) if ws else None
+    if ws is None or study is None:
+        cmd.ack(response_type="ephemeral", text=_no_study_text(None))
         return
     cmd.ack(response_type="ephemeral", text="Working on the study result…")
-    with services.read() as s:
-        ws = s.get(Workspace, ws_id)
-        assert ws is not None
-        result = load_result(services, s, ws, study, now)
-    blocks, _ = views.result_blocks(result)
-    cmd.respond(
-        response_type="ephemeral",
-        replace_original=True,
-        text=views.result_fallback(result),
-        blocks=blocks,
-    )
+    with req.services.read() as s:
+        result = load_result(s, ws.id, req.settings, study, now)
+    blocks, _ = result_views.result_blocks(result)
+    cmd.replace_ack(result_views.result_fallback(result), blocks)
 
 
 # ---------------------------------------------------------------- App Home (managers)
 
 
 def home_section(
-    services: Services, s: Session, ws: Workspace, now: datetime
+    s: Session, ws_id: int | None, cfg: WorkspaceConfig, now: datetime
 ) -> list[dict[str, Any]]:
     """The managers' study blocks for the App Home (read inside the caller's transaction)."""
-    study = q.latest_study(s, ws.id)
+    study = q.latest_study(s, ws_id) if ws_id is not None else None
     if study is None:
-        return views.home_blocks(None, None)
+        return result_views.home_blocks(None, None)
     if study.status == "open":
-        return views.home_blocks(load_status(services, s, ws, study, now), None)
-    return views.home_blocks(None, load_result(services, s, ws, study, now))
+        return result_views.home_blocks(load_status(s, study.workspace_id, cfg, study, now), None)
+    return result_views.home_blocks(None, load_result(s, study.workspace_id, cfg, study, now))
 
 
-def on_home_button(services: Services, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+def on_home_button(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     """Home buttons: the progress or the result, by DM to the manager who asked."""
     ack()
-    team_id, user_id = body["team"]["id"], body["user"]["id"]
+    req = request_of(context)
     want = body["actions"][0]["action_id"]
-    now = services.now()
-    ws_id = services.workspace_id(team_id)
-    with services.read() as s:
-        ws = s.get(Workspace, ws_id)
-        assert ws is not None
-        if not is_manager(services, s, ws, user_id, client):
-            text, blocks = "The time study's numbers are for managers.", None
-        else:
-            study = q.latest_study(s, ws.id)
-            if study is None:
-                text, blocks = _no_study_text(services, ws, None), None
-            elif want == views.HOME_PROGRESS and study.status == "open":
-                status = load_status(services, s, ws, study, now)
-                text, blocks = views.status_text(status), views.status_blocks(status)
+    now = req.services.now()
+    text, blocks = "The time study's numbers are for managers.", None
+    if req.is_manager(client):
+        with req.reading() as s:
+            ws = req.workspace
+            study = q.latest_study(s, ws.id) if ws else None
+            if ws is None or study is None:
+                text, blocks = _no_study_text(None), None
+            elif want == result_views.HOME_PROGRESS and study.status == "open":
+                status = load_status(s, ws.id, req.settings, study, now)
+                text, blocks = (
+                    progress_views.status_text(status),
+                    progress_views.status_blocks(status),
+                )
             else:
-                result = load_result(services, s, ws, study, now)
-                text, blocks = views.result_fallback(result), views.result_blocks(result)[0]
-    client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+                result = load_result(s, ws.id, req.settings, study, now)
+                text, blocks = (
+                    result_views.result_fallback(result),
+                    result_views.result_blocks(result)[0],
+                )
+    client.chat_postMessage(channel=req.user_id, text=text, blocks=blocks)
 
 
-JOBS = (("study_dms", send_study_dms), ("study_end", end_studies))
-
-
-def register(app: App, services: Services, router: Router) -> None:
+def register(app: App, wiring: Wiring) -> None:
     """`/rolesplit study …` (managers), the fit question's buttons and form, Home buttons."""
-
-    @app.action(re.compile(views.FIT_ACTION_PATTERN))
-    def _fit(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        on_fit_click(services, ack, body, client, respond)
-
-    @app.action(views.FIT_COMMENT)
-    def _comment(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        on_comment(services, ack, body, client, respond)
-
-    @app.view(views.FIT_MODAL)
-    def _submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        on_fit_submit(services, ack, body, view, client)
-
-    @app.action(views.HOME_PROGRESS)
-    @app.action(views.HOME_RESULT)
-    def _home(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        on_home_button(services, ack, body, client)
-
-    router.add("study", handle_study, USAGE, manager_only=True, order=25)
+    app.action(re.compile(dm_views.FIT_ACTION_PATTERN))(on_fit_click)
+    app.action(dm_views.FIT_COMMENT)(on_comment)
+    app.view(dm_views.FIT_MODAL)(on_fit_submit)
+    app.action(result_views.HOME_PROGRESS)(on_home_button)
+    app.action(result_views.HOME_RESULT)(on_home_button)
+    wiring.router.add("study", handle_study, USAGE, manager_only=True, order=25)

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.services import Services
 from bot.slack.blocks import metadata_of
-from bot.study import views as views
+from bot.slack.context import Request, request_of
+from bot.study import dm_views
 from storage import repo
 from storage import study_repo as q
 from storage.models import Study
@@ -37,9 +37,7 @@ class Saved:
 
 
 def save_answer(
-    services: Services,
-    team_id: str,
-    user_id: str,
+    req: Request,
     study_id: int,
     score: int,
     comment: str | None = None,
@@ -47,14 +45,14 @@ def save_answer(
     keep_comment: bool = False,
 ) -> Saved | str:
     """Store (or replace) a rep's fit answer while the study is open; else say why not."""
-    ws_id = services.workspace_id(team_id)
+    services, ws = req.services, req.workspace
     with services.Session.begin() as s:
         study = s.get(Study, study_id)
-        if study is None or study.workspace_id != ws_id:
+        if study is None or ws is None or study.workspace_id != ws.id:
             return "That question belongs to a study that no longer exists — nothing to do."
         if study.status != "open":
             return ANSWERS_CLOSED
-        member = repo.get_member(s, ws_id, user_id)
+        member = repo.get_member(s, ws.id, req.user_id)
         if member is None or not member.active or not member.is_rep:
             return (
                 "Only reps on the roster answer this question. If you sell, ask a manager to add "
@@ -72,7 +70,7 @@ def _show_saved(client: WebClient, channel: str | None, ts: str | None, saved: S
     """Turn the question into the answer, in place."""
     if not channel or not ts:
         return
-    text, blocks = views.fit_answered(saved.study_id, saved.score, saved.comment, saved.last)
+    text, blocks = dm_views.fit_answered(saved.study_id, saved.score, saved.comment, saved.last)
     try:
         client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
     except SlackApiError as err:  # deleted or too old to edit: the answer itself stands
@@ -87,16 +85,14 @@ def _int(value: Any) -> int:
 
 
 def on_fit_click(
-    services: Services, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     """One of the five choices: saved at once (the sentence, if any, is kept)."""
     ack()
     action = body["actions"][0]
     score = _int(action["action_id"].rsplit("_", 1)[-1])
     result = save_answer(
-        services,
-        body["team"]["id"],
-        body["user"]["id"],
+        request_of(context),
         _int(action.get("value")),
         score,
         keep_comment=True,
@@ -109,17 +105,17 @@ def on_fit_click(
 
 
 def on_comment(
-    services: Services, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     """Add a sentence: the form, prefilled with the current answer."""
     ack()
+    req = request_of(context)
     study_id = _int(body["actions"][0].get("value"))
-    ws_id = services.workspace_id(body["team"]["id"])
-    with services.read() as s:
+    with req.reading() as s:
+        ws, member = req.workspace, req.member
         study = s.get(Study, study_id)
-        if study is not None and study.workspace_id != ws_id:
+        if study is not None and (ws is None or study.workspace_id != ws.id):
             study = None  # another workspace's study: nothing of it is shown
-        member = repo.get_member(s, ws_id, body["user"]["id"])
         answer = q.fit_answer(s, study_id, member.id) if member and study else None
     if study is None or study.status != "open":
         respond(response_type="ephemeral", replace_original=False, text=ANSWERS_CLOSED)
@@ -128,26 +124,24 @@ def on_comment(
     meta = {"c": container.get("channel_id"), "ts": container.get("message_ts")}
     client.views_open(
         trigger_id=body["trigger_id"],
-        view=views.fit_modal(
+        view=dm_views.fit_modal(
             study_id, answer.score if answer else None, answer.comment if answer else None, meta
         ),
     )
 
 
 def on_fit_submit(
-    services: Services, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """The form: answered in place when something is wrong, nothing stored until it is right."""
-    score, comment, errors = views.read_fit_modal(view["state"]["values"])
+    score, comment, errors = dm_views.read_fit_modal(view["state"]["values"])
     if errors or score is None:
         ack(response_action="errors", errors=errors)
         return
     meta = metadata_of(view)
-    result = save_answer(
-        services, body["team"]["id"], body["user"]["id"], _int(meta.get("study")), score, comment
-    )
+    result = save_answer(request_of(context), _int(meta.get("study")), score, comment)
     if isinstance(result, str):
-        ack(response_action="errors", errors={views.SCORE_BLOCK: result})
+        ack(response_action="errors", errors={dm_views.SCORE_BLOCK: result})
         return
     ack()
     _show_saved(client, meta.get("c"), meta.get("ts"), result)

@@ -10,17 +10,15 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy.orm import Session
+
 from bot.services import Services
 from bot.slack.blocks import fmt_time
-from bot.study import views as views
+from bot.slack.outbound import Claimed, Outcome, Pass, deliver, per_minute, post
+from bot.study import dm_views, result_views
 from bot.study.numbers import load_result, member_work_days, result_due_at
-from bot.study.plan import (
-    fit_day,
-    fit_due_at,
-    reminder_due_at,
-)
+from bot.study.timeline import fit_day, fit_due_at, reminder_due_at
 from bot.timecalc import local_today
-from bot.timelog.prompts import Pass, per_minute, post_dm, reserve, wait_until
 from storage import accounts_repo
 from storage import study_repo as q
 from storage.models import Study, Workspace
@@ -38,16 +36,16 @@ def deliver_result(services: Services, ws_id: int, study_id: int, now: datetime)
         study = s.get(Study, study_id)
         assert ws is not None and study is not None
         cfg = services.config(ws)
-        result = load_result(services, s, ws, study, now)
+        result = load_result(s, ws.id, cfg, study, now)
         people = accounts_repo.managers(s, ws.id, services.settings.managers)
     people = [p for p in dict.fromkeys([*people, study.started_by]) if p]
     targets: list[tuple[str, bool]] = [(cfg.rollup_channel, True)] if cfg.rollup_channel else []
     targets += [(user_id, False) for user_id in people]
     reached, unreachable = 0, 0
     for channel, public in targets:
-        blocks, _ = views.result_blocks(result, public=public)
-        out = post_dm(
-            services, ws.team_id, channel, text=views.result_fallback(result), blocks=blocks
+        blocks, _ = result_views.result_blocks(result, public=public)
+        out = post(
+            services, ws.team_id, channel, text=result_views.result_fallback(result), blocks=blocks
         )
         reached += out.status == "sent"
         unreachable += out.status == "retry"
@@ -115,6 +113,11 @@ class DmItem:
     weeks: int
     prompt_time: str
 
+    @property
+    def key(self) -> q.MessageKey:
+        """The DM's identity in the database."""
+        return q.MessageKey(self.study_id, self.member_id, self.kind)
+
 
 def find_due_dms(services: Services, now: datetime, study_id: int | None = None) -> list[DmItem]:
     """Intros for every rep of an open study (added late too), the fit question from the
@@ -175,57 +178,51 @@ def _kind(item: DmItem, kind: str) -> DmItem:
 def send_study_dms(services: Services, now: datetime, study_id: int | None = None) -> int:
     """The study DMs job: claim and send what is due; how many went out."""
     run = Pass(services, now)
-    return run.run(find_due_dms(services, now, study_id), lambda item: _send_one(run, item))
+
+    def send(item: DmItem) -> int:
+        return deliver(run, _StudyDm(item), log, "study_dms", f"study {item.kind}")
+
+    return run.run(find_due_dms(services, now, study_id), send)
 
 
-def _send_one(run: Pass, item: DmItem) -> int:
-    """Claim one DM, post it at its pace slot, record the outcome; 1 when it went out."""
-    if run.over_budget():
-        return 0
-    services = run.services
-    with services.Session.begin() as s:
+@dataclass(frozen=True)
+class _StudyDm:
+    """One study DM (intro, fit question, or its reminder), once per member and kind."""
+
+    item: DmItem
+
+    def claim(self, run: Pass, s: Session) -> Claimed[None] | None:
+        """Take the DM (a unique row) while the study is open and the DM still wanted."""
+        item = self.item
         study = s.get(Study, item.study_id)
         if study is None or study.status != "open":
-            return 0
+            return None
         if item.kind == "fit_reminder" and q.fit_answer(s, item.study_id, item.member_id):
-            return 0
-        if not q.claim_message(s, item.study_id, item.member_id, item.kind, run.lease()):
-            return 0  # another process has it
-        slot = reserve(s, item.team_id, item.rate)
-    wait_until(slot)
-    if item.kind == "intro":
-        text, blocks = views.intro(
-            item.user_id,
-            item.first,
-            item.last,
-            item.weeks,
-            item.prompt_time,
-            fit_day(item.first, item.last),
-        )
-    else:
-        text, blocks = views.fit_blocks(
-            item.user_id, item.study_id, item.last, reminder=item.kind == "fit_reminder"
-        )
-    out = post_dm(services, item.team_id, item.user_id, text=text, blocks=blocks)
-    with services.Session.begin() as s:
-        if out.status == "sent":
-            q.record_message(s, item.study_id, item.member_id, item.kind, sent_at=run.lease())
-        elif out.status == "retry":
-            q.release_message(s, item.study_id, item.member_id, item.kind)
+            return None
+        if not q.claim_message(s, item.key, run.lease()):
+            return None  # another process has it
+        if item.kind == "intro":
+            text, blocks = dm_views.intro(
+                item.user_id,
+                item.first,
+                item.last,
+                item.weeks,
+                item.prompt_time,
+                fit_day(item.first, item.last),
+            )
         else:
-            q.record_message(s, item.study_id, item.member_id, item.kind, error=out.error)
-    level = logging.INFO if out.status == "sent" else logging.WARNING
-    log.log(
-        level,
-        "study %s %s%s",
-        item.kind,
-        out.status,
-        f": {out.error}" if out.error else "",
-        extra={
-            "job": "study_dms",
-            "team_id": item.team_id,
-            "user": item.user_id,
-            "outcome": out.status,
-        },
-    )
-    return 1 if out.status == "sent" else 0
+            text, blocks = dm_views.fit_blocks(
+                item.user_id, item.study_id, item.last, reminder=item.kind == "fit_reminder"
+            )
+        message = {"text": text, "blocks": blocks}
+        return Claimed(item.team_id, item.user_id, item.rate, message, None)
+
+    def record(self, run: Pass, s: Session, state: None, out: Outcome) -> None:
+        """Sent, given back (nothing was sent: a later pass tries again), or the error."""
+        item = self.item
+        if out.status == "sent":
+            q.record_message(s, item.key, sent_at=run.lease())
+        elif out.status == "retry":
+            q.release_message(s, item.key)
+        else:
+            q.record_message(s, item.key, error=out.error)

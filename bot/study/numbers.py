@@ -6,30 +6,28 @@ import logging
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TypedDict
 
 from sqlalchemy.orm import Session
 
-from bot.config import parse_work_days
-from bot.reports.model import build_report
-from bot.reports.period import Period, work_days_between
-from bot.reports.rules import Split, split
-from bot.services import Services
-from bot.study import views as views
-from bot.study.plan import (
+from bot.config import WorkspaceConfig, parse_work_days
+from bot.reports import Period, build_report, work_days_between
+from bot.split import Split, split
+from bot.study import progress_views, result_views
+from bot.study.plan import RepEvidence, min_days_for, suggest
+from bot.study.timeline import (
     Logging,
-    RepEvidence,
+    Progress,
     fit_day,
     logging_rate,
-    min_days_for,
     progress,
     study_weeks,
-    suggest,
     trend,
 )
 from bot.timecalc import local_datetime, local_today, zone
-from bot.wsconfig import WorkspaceConfig
+from storage import report_queries as rq
 from storage import study_repo as q
-from storage.models import Member, Study, Workspace
+from storage.models import Member, Study
 
 log = logging.getLogger(__name__)
 
@@ -61,21 +59,41 @@ def _rate(
     return logging_rate(answered.get(member.id, set()), max(first, joined), last, today, days)
 
 
+class _Dates(TypedDict):
+    """What the progress and the result both start with: the study's dates as of today."""
+
+    first: date
+    last: date
+    weeks: int
+    today: date
+    progress: Progress
+
+
+def _dates(study: Study, today: date) -> _Dates:
+    first, last = study.starts_on, study.ends_on
+    return {
+        "first": first,
+        "last": last,
+        "weeks": study.weeks,
+        "today": today,
+        "progress": progress(first, last, today),
+    }
+
+
 def load_status(
-    services: Services, s: Session, ws: Workspace, study: Study, now: datetime
-) -> views.StudyStatus:
+    s: Session, ws_id: int, cfg: WorkspaceConfig, study: Study, now: datetime
+) -> progress_views.StudyStatus:
     """An open study's progress: weeks done, each rep's logging rate, who has gone quiet."""
-    cfg = services.config(ws)
     today = local_today(now, cfg.timezone)
     first, last = study.starts_on, study.ends_on
-    reps = q.active_reps(s, ws.id)
-    answered = q.answered_dates(s, ws.id, first, min(last, today))
+    reps = q.active_reps(s, ws_id)
+    answered = rq.answered_dates(s, ws_id, first, min(last, today))
     answers = q.fit_answers(s, study.id)
     sent = q.messages(s, study.id)
-    report = build_report(s, ws, cfg, Period(first, last, "the study"), today)
+    report = build_report(s, ws_id, cfg, Period(first, last, "the study"), today)
     splits = {r.user_id: r.split for r in report.reps}
     rows = tuple(
-        views.RepStatus(
+        progress_views.RepStatus(
             m.user_id,
             _rate(m, answered, first, last, today, cfg),
             splits.get(m.user_id, Split()),
@@ -85,13 +103,9 @@ def load_status(
         for m in reps
     )
     ids = {m.id for m in reps}
-    return views.StudyStatus(
-        first=first,
-        last=last,
-        weeks=study.weeks,
+    return progress_views.StudyStatus(
+        **_dates(study, today),
         started_by=study.started_by,
-        today=today,
-        progress=progress(first, last, today),
         reps=rows,
         fit_on=fit_day(first, last),
         fit_asked=sum(
@@ -104,15 +118,14 @@ def load_status(
 
 
 def load_result(
-    services: Services, s: Session, ws: Workspace, study: Study, now: datetime
-) -> views.StudyResult:
+    s: Session, ws_id: int, cfg: WorkspaceConfig, study: Study, now: datetime
+) -> result_views.StudyResult:
     """The study result (preliminary while it runs): verdict, trend, capacity, split plan."""
-    cfg = services.config(ws)
     today = local_today(now, cfg.timezone)
     first, last = study.starts_on, study.ends_on
     upto = last if study.status != "open" else max(first, min(last, today))
-    report = build_report(s, ws, cfg, Period(first, last, "the study"), today)
-    reps = {m.user_id: m for m in q.active_reps(s, ws.id)}
+    report = build_report(s, ws_id, cfg, Period(first, last, "the study"), today)
+    reps = {m.user_id: m for m in q.active_reps(s, ws_id)}
     answers = q.fit_answers(s, study.id)
     evidence = []
     for line in report.reps:
@@ -133,19 +146,15 @@ def load_result(
         )
     plan = suggest(evidence, min_days_for(work_days_between(first, upto, cfg.work_days)))
     weekly: dict[int, dict[str, Decimal]] = {}
-    for day, kind, hours in q.hours_by_day_and_kind(s, ws.id, first, upto):
+    for day, kind, hours in rq.hours_by_day_and_kind(s, ws_id, first, upto):
         bucket = weekly.setdefault((day - first).days // 7, {})
         bucket[kind] = bucket.get(kind, Decimal(0)) + hours
     weeks = [(a, b, split(weekly.get(i, {}))) for i, (a, b) in enumerate(study_weeks(first, upto))]
-    answered = q.answered_dates(s, ws.id, first, upto)
+    answered = rq.answered_dates(s, ws_id, first, upto)
     rates = [_rate(m, answered, first, last, today, cfg) for m in reps.values()]
-    return views.StudyResult(
-        first=first,
-        last=last,
-        weeks=study.weeks,
+    return result_views.StudyResult(
+        **_dates(study, today),
         status=study.status,
-        today=today,
-        progress=progress(first, last, today),
         report=report,
         trend=trend(weeks),
         plan=plan,

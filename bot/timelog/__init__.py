@@ -1,2 +1,32 @@
 """The evening time log: the prompt and its reminder, the Log hours modal, Same as yesterday,
-Day off, plain-words DMs, pause and resume."""
+Day off, plain-words DMs, pause and resume.
+
+The public surface — what the app and other features may use — is what this module names in
+`__all__`; the modules inside are the feature's own.
+"""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.slack.app import Wiring
+from bot.timelog import modal, pause, quick, views
+from bot.timelog.prompts import send_prompts, send_reminders
+from bot.timelog.views import OPEN_MODAL, split_line
+
+__all__ = ["OPEN_MODAL", "register", "send_prompts", "send_reminders", "split_line"]
+
+
+def register(app: App, wiring: Wiring) -> None:
+    """The time-log listeners and the log / pause / resume subcommands."""
+    app.action(views.OPEN_MODAL)(modal.on_open)
+    app.action(views.DATE_ACTION)(modal.on_date_change)
+    app.action(views.SAME_AS_YESTERDAY)(quick.on_quick)
+    app.action(views.DAY_OFF)(quick.on_quick)
+    app.view(views.MODAL_CALLBACK)(modal.on_submit)
+    app.event("message")(quick.on_message)
+    # these ack first or validate from one read, then hand the rest on
+    wiring.acks_inline(views=[views.MODAL_CALLBACK], actions=[views.OPEN_MODAL])
+    wiring.router.add("log", modal.handle_log, modal.LOG_USAGE, order=1)
+    wiring.router.add("pause", pause.handle_pause, pause.PAUSE_USAGE, order=2)
+    wiring.router.add("resume", pause.handle_resume, pause.RESUME_USAGE, order=3)

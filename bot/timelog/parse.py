@@ -1,17 +1,24 @@
 """Pure readers for hours: one value (`1.5`, `1:30`, `2h`, `45m`) and a plain-words DM reply.
 
 prospecting 2, meetings 1.5, accounts 4
+prospecting 3 accounts 4
 yesterday: 2h calls; renewals 1:30 and admin 30m
 2026-11-20 day off
+help
+
+A reply is read whole or not at all: anything ambiguous is refused with the reason.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+
+from bot.timelog.names import CategoryRef as CategoryRef
+from bot.timelog.names import Names, candidates, category_names, norm, unknown_words
 
 MAX_DAY = Decimal(24)
 QUARTER = Decimal("0.25")
@@ -19,9 +26,13 @@ EXAMPLE = "prospecting 2, meetings 1.5, accounts 4"
 DAY_OFF_WORDS = frozenset(
     {"day off", "off", "off today", "holiday", "vacation", "pto", "sick", "sick day", "leave"}
 )
-# label words that name no category on their own
-STOPWORDS = frozenset(
-    {"and", "or", "the", "of", "for", "with", "to", "in", "on", "new", "day", "other", "tasks"}
+_HELP = re.compile(
+    r"(?:hi|hello|hey|hiya|howdy|yo)(?:\s+(?:there|rolesplit|bot))?"
+    r"|help(?:\s+(?:me|please))?|please\s+help|\?+"
+    r"|what\s+(?:can|do|should)\s+i\s+(?:type|say|write|send|do|log)(?:\s+here)?"
+    r"|how\s+(?:does\s+(?:this|it)\s+work|do\s+i\s+(?:log|use\s+(?:this|it))(?:\s+hours)?)"
+    r"|commands|usage|instructions|menu|options|what can you do",
+    re.I,
 )
 
 _HOURS_UNIT = r"(?:h|hr|hrs|hour|hours)\b"
@@ -33,12 +44,10 @@ _AMOUNT = (
     rf"|\d{{1,4}}\s*{_MIN_UNIT}"  # 90m, 45 min
     rf"|(?:\d+(?:[.,]\d+)?|[.,]\d+)\s*(?:{_HOURS_UNIT})?)"  # 2, 1.5, 1,5, .75, 2h
 )
-_NAME_FIRST = re.compile(
-    rf"^(?P<name>.*?[^\W\d].*?)\s*(?:[:=]|-(?=\s))?\s*(?P<num>{_AMOUNT})$", re.I
-)
-# "2h of calls", "2 hrs internal": the connector is a whole word ("in" is not "internal")
-_NUMBER_FIRST = re.compile(rf"^(?P<num>{_AMOUNT})\s*(?:(?:of|on|for|in)\b)?\s*(?P<name>\D+)$", re.I)
-# items: `,` `;` `+` `&` `and` or a new line; a comma between digits is a decimal comma
+# an amount stands on its own: not the 4 of "Q4", nor part of a longer number
+_AMOUNT_TOKEN = re.compile(rf"(?<![\w.,\-]){_AMOUNT}(?![\w.,:])", re.I)
+# entries: `,` `;` `+` `&` `and` or a new line (a comma between digits is a decimal comma);
+# inside one, spaces alone separate `prospecting 3 accounts 4`
 _SPLIT = re.compile(r"\s*(?:;|\n|\+|&|\band\b|(?<!\d),|,(?!\d))\s*", re.I)
 _PREFIX = re.compile(r"^\s*(yesterday|today|\d{4}-\d{1,2}-\d{1,2})\b\s*[:,\-]?\s*", re.I)
 
@@ -92,72 +101,27 @@ def _short(text: str, limit: int = 40) -> str:
 
 
 @dataclass(frozen=True)
-class CategoryRef:
-    """What the readers need to know of a category."""
-
-    key: str
-    label: str
-    aliases: tuple[str, ...] = ()
-
-
-def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\-]+", " ", text.lower().replace("_", " ")).split())
-
-
-def alias_table(categories: Sequence[CategoryRef]) -> dict[str, str]:
-    """Name → category key: keys, aliases, and the label's words that belong to one category."""
-    table: dict[str, str] = {}
-    for cat in categories:  # explicit names first: they win over label words
-        for name in (cat.key, cat.key.replace("_", " "), *cat.aliases):
-            table.setdefault(_norm(name), cat.key)
-    owners: dict[str, set[str]] = {}
-    for cat in categories:
-        for word in _norm(cat.label).split():
-            if len(word) >= 3 and word not in STOPWORDS and not word.isdigit():
-                owners.setdefault(word, set()).add(cat.key)
-    for word, keys in owners.items():
-        if len(keys) == 1:
-            table.setdefault(word, next(iter(keys)))
-    table.pop("", None)
-    return table
-
-
-def match_category(name: str, table: Mapping[str, str]) -> str | None:
-    """The one category a name means (exact name, else the names it contains), or None."""
-    wanted = _norm(name)
-    if not wanted:
-        return None
-    if wanted in table:
-        return table[wanted]
-    found: list[tuple[int, int, str]] = []
-    for alias, key in table.items():
-        for m in re.finditer(rf"(?<![\w\-]){re.escape(alias)}(?![\w\-])", wanted):
-            found.append((m.start(), m.end(), key))
-    # a name inside a longer found name ("meetings" in "sales meetings") is not a second vote
-    kept = {
-        k
-        for s, e, k in found
-        if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in found)
-    }
-    return next(iter(kept)) if len(kept) == 1 else None
-
-
-@dataclass(frozen=True)
 class Unreadable:
-    """One part of a reply that could not be read, and why when we know."""
+    """One part of a reply that could not be read, and why (always said)."""
 
     part: str
-    reason: str | None = None
+    reason: str
+    unknown: str | None = None  # the word that names no category, when that is the reason
 
 
 @dataclass
 class WordsReading:
-    """A plain-words reply: the day, hours per category key, and the parts it could not read."""
+    """A plain-words reply: the day, hours per category key, and the parts it could not read.
+
+    `help` is a request for help ("hi", "?"), not an error; `choices` names the categories.
+    """
 
     day: date
     hours: dict[str, Decimal] = field(default_factory=dict)
     unreadable: list[Unreadable] = field(default_factory=list)
     day_off: bool = False
+    help: bool = False
+    choices: str = ""
 
     @property
     def total(self) -> Decimal:
@@ -165,11 +129,23 @@ class WordsReading:
         return sum(self.hours.values(), Decimal(0))
 
 
+def is_help(text: str) -> bool:
+    """`help`, `hi`, `hello`, `hey`, `?`, `what can I type` … (punctuation around ignored)."""
+    raw = " ".join(text.split())
+    if raw and set(raw) <= {"?", " "}:
+        return True
+    return bool(_HELP.fullmatch(raw.strip(" !.,:;?").lower()))
+
+
 def read_words(text: str, categories: Sequence[CategoryRef], today: date) -> WordsReading:
     """Read a reply like `prospecting 2, meetings 1.5, accounts 4` (optionally with a day first)."""
     body = text.strip()
+    names = category_names(categories)
+    choices = ", ".join(names.typeable[c.key] for c in categories)
     if len(body) > MAX_TEXT:
         return WordsReading(today, unreadable=[Unreadable(_short(body), "too long to read")])
+    if is_help(body):
+        return WordsReading(today, help=True, choices=choices)
     day = today
     prefix = _PREFIX.match(body)
     if prefix:
@@ -183,34 +159,121 @@ def read_words(text: str, categories: Sequence[CategoryRef], today: date) -> Wor
             except ValueError:
                 return WordsReading(today, unreadable=[Unreadable(prefix.group(1), "not a date")])
         body = body[prefix.end() :]
-    reading = WordsReading(day)
-    if _norm(body) in DAY_OFF_WORDS:
+    reading = WordsReading(day, choices=choices)
+    if norm(body) in DAY_OFF_WORDS:
         reading.day_off = True
         return reading
-    table = alias_table(categories)
     for part in (p.strip(" .!") for p in _SPLIT.split(body)):
         if part:
-            _read_part(part, table, reading)
+            _read_part(part, names, reading)
+    if not (reading.hours or reading.unreadable):
+        reading.unreadable.append(Unreadable(_short(body), "there are no hours in it"))
     return reading
 
 
-def _read_part(part: str, table: Mapping[str, str], reading: WordsReading) -> None:
+def _read_part(part: str, names: Names, reading: WordsReading) -> None:
+    """One entry between separators: `prospecting 2`, `2h of calls`, `prospecting 3 accounts 4`."""
     if re.search(r"(?:^|\s)-\d", part):
         reading.unreadable.append(Unreadable(part, "Hours can't be negative."))
         return
-    match = _NAME_FIRST.match(part) or _NUMBER_FIRST.match(part)
-    if match is None:
-        reading.unreadable.append(Unreadable(part))
+    items = _items(part)
+    amounts = [i for i in items if i[0] == "A"]
+    words = [i for i in items if i[0] == "W"]
+    if not amounts:
+        reading.unreadable.append(_no_hours(part, words[0][1] if words else part, names, reading))
         return
-    key = match_category(match.group("name"), table)
-    if key is None:
-        reading.unreadable.append(Unreadable(part, "which category?"))
+    if not words:
+        nums = " and ".join(a[1] for a in amounts)
+        reading.unreadable.append(Unreadable(part, f"{nums}: which category is that for?"))
+        return
+    kinds = "".join(i[0] for i in items)
+    if "AA" in kinds or kinds.count("A") > kinds.count("W"):
+        name = _name_of(words[0][1], names)
+        nums = " and ".join(a[1] for a in amounts)
+        reason = (
+            f"two numbers for {name}, {nums} — which one is it?"
+            if len(words) == 1
+            else "a number without its category — put each number right after its category"
+        )
+        reading.unreadable.append(Unreadable(part, reason))
+        return
+    if kinds.count("W") > kinds.count("A"):
+        if len(amounts) == 1:
+            first, second = (_name_of(w[1], names) for w in words[:2])
+            why = f"a category without hours — is {amounts[0][1]} for {first} or {second}?"
+        else:
+            why = "a category without hours — put the hours right after each category"
+        reading.unreadable.append(Unreadable(part, why))
+        return
+    name_first = kinds[0] == "W"
+    for n in range(0, len(items), 2):
+        said, num = (items[n], items[n + 1]) if name_first else (items[n + 1], items[n])
+        whole = part[min(said[2], num[2]) : max(said[3], num[3])]
+        _read_entry(whole, said[1], num[1], names, reading)
+
+
+Item = tuple[str, str, int, int]  # "A" (an amount) or "W" (words), its text, start, end
+
+
+def _items(part: str) -> list[Item]:
+    """The part as amounts and runs of words in order (runs without a letter are dropped)."""
+    items: list[Item] = []
+    at = 0
+    for m in _AMOUNT_TOKEN.finditer(part):
+        _add_words(part, at, m.start(), items)
+        items.append(("A", m.group(0).strip(), m.start(), m.end()))
+        at = m.end()
+    _add_words(part, at, len(part), items)
+    return items
+
+
+def _add_words(part: str, start: int, end: int, items: list[Item]) -> None:
+    run = part[start:end].strip(" :=-–—()")
+    if re.search(r"[^\W\d_]", run):
+        items.append(("W", run, start, end))
+
+
+def _name_of(words: str, names: Names) -> str:
+    found = candidates(words, names)
+    return names.typeable[next(iter(found))] if len(found) == 1 else f"“{_short(words)}”"
+
+
+def _no_hours(part: str, words: str, names: Names, reading: WordsReading) -> Unreadable:
+    """A part without a number: a category without hours, or words that are no category."""
+    found = candidates(words, names)
+    if len(found) == 1:
+        name = names.typeable[next(iter(found))]
+        return Unreadable(part, f"no hours for {name} — add them, e.g. {name} 2")
+    if found:
+        return _ambiguous(part, words, found, names)
+    if len(words.split()) > 2:  # a sentence ("had a great day!") rather than a name
+        return Unreadable(part, "there are no hours in it")
+    return _unknown(part, words, reading)
+
+
+def _unknown(part: str, words: str, reading: WordsReading) -> Unreadable:
+    word = _short(unknown_words(words))
+    why = f"I don't know “{word}” — the categories are {reading.choices}"
+    return Unreadable(part, why, unknown=word)
+
+
+def _ambiguous(part: str, words: str, keys: frozenset[str], names: Names) -> Unreadable:
+    options = " or ".join(sorted(names.typeable[k] for k in keys))
+    return Unreadable(part, f"“{_short(norm(words))}” could be {options} — name one of them")
+
+
+def _read_entry(part: str, words: str, amount: str, names: Names, reading: WordsReading) -> None:
+    found = candidates(words, names)
+    if len(found) != 1:
+        problem = _ambiguous(part, words, found, names) if found else None
+        reading.unreadable.append(problem or _unknown(part, words, reading))
         return
     try:
-        value = parse_hours(match.group("num"))
+        value = parse_hours(amount)
     except HoursError as err:
         reading.unreadable.append(Unreadable(part, str(err)))
         return
+    key = next(iter(found))  # the same category twice ("calls 1, research 2") adds up
     reading.hours[key] = reading.hours.get(key, Decimal(0)) + value
 
 

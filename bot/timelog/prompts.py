@@ -10,24 +10,18 @@ from __future__ import annotations
 
 import logging
 import random
-import threading
-import time
-import urllib.error
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from slack_bolt import App
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from sqlalchemy.orm import Session
 
-from bot.config import parse_hhmm, parse_work_days
-from bot.jobs import pass_budget
-from bot.services import NoTokenError, Services
-from bot.slack.router import Router
+from bot.config import WorkspaceConfig, parse_hhmm, parse_work_days
+from bot.services import Services
+from bot.slack.client import NoTokenError
+from bot.slack.outbound import Claimed, Outcome, Pass, deliver, per_minute
+from bot.split import split
 from bot.timecalc import (
     MIN_PROMPT_GAP,
     Due,
@@ -38,130 +32,15 @@ from bot.timecalc import (
     zone,
 )
 from bot.timelog import views as views
-from bot.wsconfig import WorkspaceConfig
+from storage import prompt_repo as pq
 from storage import repo
 from storage import timelog_repo as tl
 from storage.models import Member, Prompt, Workspace
 
 log = logging.getLogger(__name__)
 
-SEND_THREADS = 8
-DEFAULT_DM_PER_MINUTE = 600  # our pace per workspace; Slack allows "several hundred" a minute
 STALE_CLAIM = timedelta(minutes=5)
 TZ_CHECKS_PER_TICK = 20
-# Slack errors that will not go away by trying again: the member stops getting prompts.
-PERMANENT = frozenset(
-    {
-        "user_not_found",
-        "account_inactive",
-        "cannot_dm_bot",
-        "user_disabled",
-        "channel_not_found",
-        "messages_tab_disabled",
-        "is_archived",
-    }
-)
-
-
-# ---------------------------------------------------------------- sending
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a Web API call came to: sent | retry (provably not sent) | failed."""
-
-    status: str
-    error: str = ""
-    channel: str = ""
-    ts: str = ""
-    permanent: bool = False
-
-
-_clients: dict[tuple[str, str], WebClient] = {}
-_clients_lock = threading.Lock()
-
-
-def fanout_client(services: Services, team_id: str) -> WebClient:
-    """A client that retries only 429s: a repeated post after a lost answer could double a DM."""
-    token = services.bot_token(team_id)
-    key = (services.settings.slack_api_url, token)
-    with _clients_lock:
-        client = _clients.get(key)
-        if client is None:
-            client = WebClient(
-                token=token,
-                base_url=services.settings.slack_api_url,
-                timeout=10,
-                retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
-            )
-            _clients[key] = client
-        return client
-
-
-def post_dm(services: Services, team_id: str, user_id: str, **message: Any) -> Outcome:
-    """chat.postMessage into the member's DM, classified for the claim's record."""
-    try:
-        resp = fanout_client(services, team_id).chat_postMessage(channel=user_id, **message)
-    except NoTokenError:
-        return Outcome("retry", "no bot token for the workspace")
-    except SlackApiError as err:
-        status = err.response.status_code
-        code = str(err.response.get("error") or f"HTTP {status}")
-        if status == 429 or status >= 500:  # Slack said no: nothing was posted
-            return Outcome("retry", f"HTTP {status} {code}")
-        return Outcome("failed", code, permanent=code in PERMANENT)
-    except urllib.error.URLError as err:  # could not connect or send: nothing was posted
-        return Outcome("retry", f"connection: {err.reason}")
-    except OSError as err:  # sent, then no answer (timeout, reset): it may have been posted
-        return Outcome("failed", f"no answer from Slack ({type(err).__name__}); not resent")
-    return Outcome("sent", channel=str(resp["channel"]), ts=str(resp["ts"]))
-
-
-def per_minute(cfg: WorkspaceConfig) -> int:
-    """The workspace's DM pace (workspace setting `dm_per_minute`, default 600)."""
-    try:
-        value = int(cfg.extra.get("dm_per_minute") or DEFAULT_DM_PER_MINUTE)
-    except (TypeError, ValueError):
-        value = DEFAULT_DM_PER_MINUTE
-    return max(1, value)
-
-
-def reserve(session: Any, team_id: str, rate: int) -> float:
-    """Reserve this send's slot in the workspace's shared pace; the wall-clock time to send."""
-    interval = 60_000_000 // rate
-    slot = tl.reserve_slot(session, f"chat.postMessage:{team_id}", int(time.time() * 1e6), interval)
-    return slot / 1e6
-
-
-def wait_until(wall: float) -> None:
-    """Sleep until a wall-clock instant (a pace slot; bounded by the reservation itself)."""
-    delay = wall - time.time()
-    if delay > 0:
-        time.sleep(delay)
-
-
-class Pass:
-    """One pass's clock: `lease()` is the tick's `now` plus the real time spent since."""
-
-    def __init__(self, services: Services, now: datetime) -> None:
-        self.services, self.now = services, now
-        self.started = time.monotonic()
-        self.budget = pass_budget(services.settings.tick_seconds)
-
-    def lease(self) -> datetime:
-        """The instant to store on claims and sends."""
-        return self.now + timedelta(seconds=time.monotonic() - self.started)
-
-    def over_budget(self) -> bool:
-        """True when this pass should leave the rest to the next one."""
-        return time.monotonic() - self.started > self.budget
-
-    def run(self, items: list[Any], fn: Callable[[Any], int]) -> int:
-        """Run `fn` over the items on a small bounded pool; how many sent."""
-        if not items:
-            return 0
-        with ThreadPoolExecutor(SEND_THREADS, thread_name_prefix="fanout") as pool:
-            return sum(pool.map(fn, items))
 
 
 # ---------------------------------------------------------------- prompts
@@ -178,22 +57,22 @@ class DueItem:
     due: Due
     reminder_after: int
     rate: int
-    retry: tl.Retry | None = None
+    retry: pq.Retry | None = None
 
 
 def find_due(services: Services, now: datetime) -> list[DueItem]:
     """Everyone whose prompt is due now, not yet prompted or answered, nor prompted recently."""
     with services.read() as s:
-        workspaces = tl.installed_workspaces(s)
-        candidates = tl.prompt_candidates(s)
-        retries = {r.member_id: r for r in tl.retries(s)}
+        workspaces = pq.installed_workspaces(s)
+        candidates = pq.prompt_candidates(s)
+        retries = {r.member_id: r for r in pq.retries(s)}
     configs: dict[int, WorkspaceConfig] = {}
     usable: dict[int, bool] = {}
     due: list[DueItem] = []
     expired: list[int] = []
     for c in candidates:
         ws = workspaces.get(c.workspace_id)
-        if ws is None or not usable.setdefault(ws.id, _has_token(services, ws.team_id)):
+        if ws is None or not usable.setdefault(ws.id, services.slack.has_token(ws.team_id)):
             continue
         cfg = configs.get(ws.id) or configs.setdefault(ws.id, services.config(ws))
         d = due_prompt(
@@ -224,10 +103,10 @@ def find_due(services: Services, now: datetime) -> list[DueItem]:
             )
     if expired:
         with services.Session.begin() as s:
-            tl.skip_retries(s, expired, "window passed before a retry worked")
+            pq.skip_retries(s, expired, "window passed before a retry worked")
     with services.read() as s:
-        done = tl.handled(s, {d.due.local_date for d in due})
-        recent = tl.prompted_since(s, now - MIN_PROMPT_GAP)
+        done = pq.handled(s, {d.due.local_date for d in due})
+        recent = pq.prompted_since(s, now - MIN_PROMPT_GAP)
     return [
         d
         for d in due
@@ -236,66 +115,52 @@ def find_due(services: Services, now: datetime) -> list[DueItem]:
     ]
 
 
-def _has_token(services: Services, team_id: str) -> bool:
-    try:
-        services.bot_token(team_id)
-    except NoTokenError:
-        return False
-    return True
-
-
 def send_prompts(services: Services, now: datetime) -> int:
     """The prompts job: expire interrupted claims, refresh zones, claim and send what is due."""
     run = Pass(services, now)
     with services.Session.begin() as s:
-        expired = tl.expire_interrupted(s, now - STALE_CLAIM)
-        tl.skip_stale_retries(s, now - timedelta(days=1))
+        expired = pq.expire_interrupted(s, now - STALE_CLAIM)
+        pq.skip_stale_retries(s, now - timedelta(days=1))
     for team_id, user_id, day in expired:  # one line per item, like every scheduled item
         log.warning(
             "prompt interrupted: %s (%s)",
-            tl.INTERRUPTED,
+            pq.INTERRUPTED,
             day.isoformat(),
             extra={"job": "prompts", "team_id": team_id, "user": user_id, "outcome": "interrupted"},
         )
     refresh_zones(services, now)
     items = find_due(services, now)
     random.shuffle(items)  # several processes: fewer collisions on the same claims
-    return run.run(items, lambda item: _prompt_one(run, item))
+    return run.run(items, lambda item: deliver(run, _Prompt(item), log, "prompts", "prompt"))
 
 
-def _prompt_one(run: Pass, item: DueItem) -> int:
-    """Claim one prompt, post it at its pace slot, record the outcome; 1 when a DM went out."""
-    if run.over_budget():
-        return 0
-    services = run.services
-    day = item.due.local_date
-    with services.Session.begin() as s:
+@dataclass(frozen=True)
+class _Prompt:
+    """The evening prompt of one due member (or its retry after a transient failure)."""
+
+    item: DueItem
+
+    def claim(self, run: Pass, s: Session) -> Claimed[tuple[int, int]] | None:
+        """Take the (member, date) prompt, or its retry: the DM and (prompt id, attempt)."""
+        item, day = self.item, self.item.due.local_date
         if item.retry is None:
-            prompt_id = tl.claim_prompt(s, item.member_id, day, item.due.due_at, run.lease())
+            prompt_id = pq.claim_prompt(s, item.member_id, day, item.due.due_at, run.lease())
             attempt = 1
         else:
             prompt_id = item.retry.prompt_id
-            attempt = tl.claim_retry(s, prompt_id, item.retry.attempts, run.lease()) or 0
+            attempt = pq.claim_retry(s, prompt_id, item.retry.attempts, run.lease()) or 0
         if prompt_id is None or attempt == 0:
-            return 0  # another process has it
-        first, _ = week_range(day)
-        week = views.Week(
-            tl.split_between(s, item.member_id, first, day),
-            tl.days_answered(s, item.member_id, first, day),
-        )
-        slot = reserve(s, item.team_id, item.rate)
-    wait_until(slot)
-    out = post_dm(
-        services,
-        item.team_id,
-        item.user_id,
-        text=views.prompt_text(day),
-        blocks=views.prompt_blocks(item.user_id, day, week),
-    )
-    sent_at = run.lease()
-    with services.Session.begin() as s:
+            return None  # another process has it
+        message = _prompt_message(s, item.member_id, item.user_id, day, reminder=False)
+        return Claimed(item.team_id, item.user_id, item.rate, message, (prompt_id, attempt))
+
+    def record(self, run: Pass, s: Session, state: tuple[int, int], out: Outcome) -> None:
+        """Sent (with when its reminder is due), or the error; a permanent one deactivates."""
+        (prompt_id, attempt), item = state, self.item
         if out.status == "sent":
-            tl.record_prompt(
+            sent_at = run.lease()
+            due = reminder_at(sent_at, item.due.local_date, item.tz, item.reminder_after)
+            pq.record_prompt(
                 s,
                 prompt_id,
                 attempt,
@@ -304,32 +169,33 @@ def _prompt_one(run: Pass, item: DueItem) -> int:
                 error=None,
                 channel_id=out.channel,
                 message_ts=out.ts,
-                reminder_due_at=reminder_at(sent_at, day, item.tz, item.reminder_after),
+                reminder_due_at=due,
             )
-        else:
-            tl.record_prompt(s, prompt_id, attempt, status=out.status, error=out.error[:200])
-            if out.permanent:
-                _deactivate(s, item.member_id, out.error)
-    _log("prompts", item.team_id, item.user_id, out)
-    return 1 if out.status == "sent" else 0
+            return
+        pq.record_prompt(s, prompt_id, attempt, status=out.status, error=out.error[:200])
+        if out.permanent:
+            _deactivate(s, item.member_id, out.error)
 
 
-def _deactivate(session: Any, member_id: int, error: str) -> None:
+def _prompt_message(
+    s: Session, member_id: int, user_id: str, day: date, *, reminder: bool
+) -> dict[str, Any]:
+    """The prompt (or its reminder) with the week so far."""
+    first, _ = week_range(day)
+    week = views.Week(
+        split(tl.kind_hours_between(s, member_id, first, day)),
+        tl.days_answered(s, member_id, first, day),
+    )
+    return {
+        "text": views.prompt_text(day, reminder=reminder),
+        "blocks": views.prompt_blocks(user_id, day, week, reminder=reminder),
+    }
+
+
+def _deactivate(session: Session, member_id: int, error: str) -> None:
     member = session.get(Member, member_id)
     if member is not None and member.active:
         repo.deactivate_member(session, member, f"Slack: {error}")
-
-
-def _log(job: str, team_id: str, user_id: str, out: Outcome) -> None:
-    level = logging.INFO if out.status == "sent" else logging.WARNING
-    log.log(
-        level,
-        "%s %s%s",
-        job.rstrip("s"),
-        out.status,
-        f": {out.error}" if out.error else "",
-        extra={"job": job, "team_id": team_id, "user": user_id, "outcome": out.status},
-    )
 
 
 # ---------------------------------------------------------------- reminders
@@ -339,23 +205,25 @@ def send_reminders(services: Services, now: datetime) -> int:
     """One reminder per unanswered prompt after the delay; none after that or after midnight."""
     run = Pass(services, now)
     with services.read() as s:
-        ids = tl.due_reminders(s, now)
-    return run.run(ids, lambda prompt_id: _remind_one(run, prompt_id))
+        ids = pq.due_reminders(s, now)
+    return run.run(ids, lambda i: deliver(run, _Reminder(i), log, "reminders", "reminder"))
 
 
-def _remind_one(run: Pass, prompt_id: int) -> int:
-    """Claim one reminder, re-check it is still wanted, post it; 1 when a DM went out."""
-    if run.over_budget():
-        return 0
-    services = run.services
-    with services.Session.begin() as s:
-        if not tl.claim_reminder(s, prompt_id, run.lease()):
-            return 0
-        prompt = s.get(Prompt, prompt_id)
+@dataclass(frozen=True)
+class _Reminder:
+    """The one reminder of a sent, unanswered prompt."""
+
+    prompt_id: int
+
+    def claim(self, run: Pass, s: Session) -> Claimed[int] | None:
+        """Take the reminder if it is still wanted: the DM, and the member id."""
+        if not pq.claim_reminder(s, self.prompt_id, run.lease()):
+            return None
+        prompt = s.get(Prompt, self.prompt_id)
         member = s.get(Member, prompt.member_id) if prompt else None
         ws = s.get(Workspace, member.workspace_id) if member else None
         if prompt is None or member is None or ws is None:
-            return 0
+            return None
         if not _still_wanted(run, prompt, member, ws) or tl.get_day(
             s, member.id, prompt.local_date
         ):
@@ -368,32 +236,21 @@ def _remind_one(run: Pass, prompt_id: int) -> int:
                     "outcome": "skipped",
                 },
             )
-            return 0
-        day, member_id, user_id, team_id = prompt.local_date, member.id, member.user_id, ws.team_id
-        first, _ = week_range(day)
-        week = views.Week(
-            tl.split_between(s, member_id, first, day), tl.days_answered(s, member_id, first, day)
-        )
-        slot = reserve(s, team_id, per_minute(services.config(ws)))
-    wait_until(slot)
-    out = post_dm(
-        services,
-        team_id,
-        user_id,
-        text=views.prompt_text(day, reminder=True),
-        blocks=views.prompt_blocks(user_id, day, week, reminder=True),
-    )
-    with services.Session.begin() as s:
+            return None
+        message = _prompt_message(s, member.id, member.user_id, prompt.local_date, reminder=True)
+        rate = per_minute(run.services.config(ws))
+        return Claimed(ws.team_id, member.user_id, rate, message, member.id)
+
+    def record(self, run: Pass, s: Session, member_id: int, out: Outcome) -> None:
+        """Reminded, given back (nothing was sent), or the error."""
         if out.status == "sent":
-            tl.record_reminder(s, prompt_id, reminded_at=run.lease())
+            pq.record_reminder(s, self.prompt_id, reminded_at=run.lease())
         elif out.status == "retry":
-            tl.release_reminder(s, prompt_id, f"reminder: {out.error}")
+            pq.release_reminder(s, self.prompt_id, f"reminder: {out.error}")
         else:
-            tl.record_reminder(s, prompt_id, error=f"reminder: {out.error}"[:200])
+            pq.record_reminder(s, self.prompt_id, error=f"reminder: {out.error}"[:200])
             if out.permanent:
                 _deactivate(s, member_id, out.error)
-    _log("reminders", team_id, user_id, out)
-    return 1 if out.status == "sent" else 0
 
 
 def _still_wanted(run: Pass, prompt: Prompt, member: Member, ws: Workspace) -> bool:
@@ -411,25 +268,18 @@ def _still_wanted(run: Pass, prompt: Prompt, member: Member, ws: Workspace) -> b
 def refresh_zones(services: Services, now: datetime) -> int:
     """Re-read a few reps' Slack time zones whose last check is over a day old (claimed)."""
     with services.Session.begin() as s:
-        stale = tl.claim_tz_checks(s, now - timedelta(days=1), now, TZ_CHECKS_PER_TICK)
-        teams = {w.id: w.team_id for w in tl.installed_workspaces(s).values()}
+        stale = pq.claim_tz_checks(s, now - timedelta(days=1), now, TZ_CHECKS_PER_TICK)
+        teams = {w.id: w.team_id for w in pq.installed_workspaces(s).values()}
     changed = 0
     for member_id, user_id, ws_id in stale:
         team_id = teams[ws_id]
         try:
-            info = services.user_info(services.client_for(team_id), team_id, user_id)
+            info = services.user_info(services.slack.for_team(team_id), team_id, user_id)
         except (SlackApiError, NoTokenError, OSError) as err:
             log.info("time zone of %s not refreshed: %s", user_id, err)
             continue
         tz = (info or {}).get("tz")
         if tz and zone(tz).key == tz:
             with services.Session.begin() as s:
-                changed += tl.set_tz(s, member_id, tz)
+                changed += pq.set_tz(s, member_id, tz)
     return changed
-
-
-JOBS = (("prompts", send_prompts), ("reminders", send_reminders))
-
-
-def register(app: App, services: Services, router: Router) -> None:
-    """Nothing to listen to: this feature runs from the scheduler's tick."""

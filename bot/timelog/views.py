@@ -1,37 +1,37 @@
-"""Block Kit for the evening log: the prompt DM, the Log hours modal, confirmations, help texts."""
+"""Block Kit for the evening log: the prompt DM, confirmations and help texts (form: logform)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bot.reports.rules import Split, whole_percentages
-from bot.slack.blocks import MAX_VIEW_BLOCKS, button, context, fmt_hours, plain, section, truncate
-from bot.timelog.parse import (
-    EXAMPLE,
-    MAX_DAY,
-    CategoryRef,
-    HoursError,
-    Unreadable,
-    format_entries,
-    parse_hours,
-)
+from bot.slack.blocks import MAX_MESSAGE_BLOCKS, button, context, fmt_hours, section, truncate
+from bot.split import Split, whole_percentages
+
+# the Log hours form lives in logform; its ids and builders are used through this module too
+from bot.timelog.logform import CATEGORY_BLOCK as CATEGORY_BLOCK
+from bot.timelog.logform import DATE_ACTION as DATE_ACTION
+from bot.timelog.logform import DATE_BLOCK as DATE_BLOCK
+from bot.timelog.logform import HOURS_ACTION as HOURS_ACTION
+from bot.timelog.logform import MAX_CATEGORIES as MAX_CATEGORIES
+from bot.timelog.logform import MODAL_CALLBACK as MODAL_CALLBACK
+from bot.timelog.logform import NOTE_ACTION as NOTE_ACTION
+from bot.timelog.logform import NOTE_BLOCK as NOTE_BLOCK
+from bot.timelog.logform import ModalReading as ModalReading
+from bot.timelog.logform import info_modal as info_modal
+from bot.timelog.logform import modal as modal
+from bot.timelog.logform import read_modal as read_modal
+from bot.timelog.names import category_names, norm
+from bot.timelog.parse import EXAMPLE, CategoryRef, Unreadable, format_entries
 
 # ids shared by the builders and the listeners (kept from the first release: old prompts work)
 OPEN_MODAL = "daylog_open"
 SAME_AS_YESTERDAY = "daylog_same"
 DAY_OFF = "daylog_off"
-MODAL_CALLBACK = "daylog_submit"
 ACTIONS_BLOCK = "daylog_actions"
-DATE_BLOCK, DATE_ACTION = "daylog_date", "daylog_date"
-NOTE_BLOCK, NOTE_ACTION = "daylog_note", "daylog_note"
-HOURS_ACTION = "hours"
-CATEGORY_BLOCK = "cat_{}"  # + ".<day>" once the date was changed: a new id re-applies the prefill
-MAX_CATEGORIES = MAX_VIEW_BLOCKS - 4  # date, hint, note and one spare
 WORDS_EXAMPLE = EXAMPLE
 NOT_ON_ROSTER = (
     "You're not on the rolesplit roster, so there's nothing to log for you yet. "
@@ -94,7 +94,6 @@ def prompt_blocks(
     user_id: str, day: date, week: Week, *, reminder: bool = False
 ) -> list[dict[str, Any]]:
     """The evening DM: a question, the week so far, and Log hours / Same as yesterday / Day off."""
-    value = day.isoformat()
     if reminder:
         ask = (
             f"Quick reminder, <@{user_id}>: how did *{day_label(day)}* split between new "
@@ -108,17 +107,23 @@ def prompt_blocks(
     return [
         section(ask),
         context(f"This week so far: {week_line(week)}"),
-        {
-            "type": "actions",
-            "block_id": ACTIONS_BLOCK,
-            "elements": [
-                button("Log hours", OPEN_MODAL, value, style="primary"),
-                button("Same as yesterday", SAME_AS_YESTERDAY, value),
-                button("Day off", DAY_OFF, value),
-            ],
-        },
+        day_buttons(day),
         context(f"Or reply here in plain words, e.g. `{WORDS_EXAMPLE}`."),
     ]
+
+
+def day_buttons(day: date) -> dict[str, Any]:
+    """Log hours / Same as yesterday / Day off for one day."""
+    value = day.isoformat()
+    return {
+        "type": "actions",
+        "block_id": ACTIONS_BLOCK,
+        "elements": [
+            button("Log hours", OPEN_MODAL, value, style="primary"),
+            button("Same as yesterday", SAME_AS_YESTERDAY, value),
+            button("Day off", DAY_OFF, value),
+        ],
+    }
 
 
 def answered_blocks(day: date, summary: str) -> list[dict[str, Any]]:
@@ -127,150 +132,6 @@ def answered_blocks(day: date, summary: str) -> list[dict[str, Any]]:
         section(f"✅ *{day_label(day)}*: {summary}"),
         context(f"To correct it: `/rolesplit log {day.isoformat()}`, or reply with new hours."),
     ]
-
-
-# ---------------------------------------------------------------- the modal
-
-
-def modal(
-    day: date,
-    categories: Sequence[CategoryRef],
-    current: Mapping[str, Decimal],
-    note: str | None,
-    metadata: Mapping[str, Any],
-    *,
-    notice: str | None = None,
-    reload: bool = False,
-) -> dict[str, Any]:
-    """The Log hours modal: the day, one hours field per active category, an optional note.
-
-    `reload` (after the date was changed) gives the fields new block ids: Slack keeps what was
-    typed into a block it already knows, and the new date's logged hours must show instead.
-    """
-    blocks: list[dict[str, Any]] = []
-    if notice:
-        blocks.append(section(notice))
-    blocks += [
-        {
-            "type": "input",
-            "block_id": DATE_BLOCK,
-            "dispatch_action": True,  # a new date reloads what is logged for it
-            "label": plain("Day"),
-            "element": {
-                "type": "datepicker",
-                "action_id": DATE_ACTION,
-                "initial_date": day.isoformat(),
-            },
-        },
-        context(
-            "Hours in quarter hours (1.25 or 1:15); empty means 0. Saving again replaces "
-            "the day — it's a correction, not an addition."
-        ),
-    ]
-    for cat in categories[:MAX_CATEGORIES]:
-        element: dict[str, Any] = {
-            "type": "plain_text_input",
-            "action_id": HOURS_ACTION,
-            "placeholder": plain("0"),
-        }
-        if current.get(cat.key):
-            element["initial_value"] = fmt_hours(current[cat.key])
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": CATEGORY_BLOCK.format(cat.key) + (f".{day}" if reload else ""),
-                "optional": True,
-                "label": plain(cat.label, 2000),
-                "element": element,
-            }
-        )
-    note_el: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": NOTE_ACTION,
-        "multiline": True,
-        "max_length": 2000,
-    }
-    if note:
-        note_el["initial_value"] = truncate(note, 2000)
-    blocks.append(
-        {
-            "type": "input",
-            "block_id": NOTE_BLOCK,
-            "optional": True,
-            "label": plain("Note (optional)"),
-            "element": note_el,
-        }
-    )
-    return {
-        "type": "modal",
-        "callback_id": MODAL_CALLBACK,
-        "title": plain("Log your hours", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Cancel", 24),
-        "private_metadata": json.dumps(dict(metadata))[:3000],
-        "blocks": blocks,
-    }
-
-
-@dataclass
-class ModalReading:
-    """A submitted modal: its date text, hours per category key, note, and errors by block id."""
-
-    day: str | None
-    hours: dict[str, Decimal] = field(default_factory=dict)
-    note: str | None = None
-    errors: dict[str, str] = field(default_factory=dict)
-
-
-def read_modal(values: Mapping[str, Any], categories: Sequence[CategoryRef]) -> ModalReading:
-    """Read and check the submitted state (per field, then the day's total)."""
-    day = (values.get(DATE_BLOCK) or {}).get(DATE_ACTION, {}).get("selected_date")
-    raw_note = (values.get(NOTE_BLOCK) or {}).get(NOTE_ACTION, {}).get("value")
-    reading = ModalReading(day, note=(raw_note or "").strip() or None)
-    known = {cat.key for cat in categories}
-    filled: list[str] = []
-    first_block: str | None = None
-    for block_id, actions in values.items():
-        key = _category_of(block_id)
-        if key is None or key not in known:
-            continue
-        first_block = first_block or block_id
-        try:
-            value = parse_hours((actions.get(HOURS_ACTION) or {}).get("value"))
-        except HoursError as err:
-            reading.errors[block_id] = str(err)
-            continue
-        if value:
-            reading.hours[key] = value
-            filled.append(block_id)
-    total = sum(reading.hours.values(), Decimal(0))
-    if not reading.errors and total > MAX_DAY:
-        reading.errors[filled[-1]] = f"These add up to {fmt_hours(total)} h — a day has at most 24."
-    if not reading.errors and total == 0:
-        reading.errors[first_block or DATE_BLOCK] = (
-            "Enter the hours of at least one category (or use Day off on the evening message)."
-        )
-    return reading
-
-
-def _category_of(block_id: str) -> str | None:
-    """The category key of an hours block id (`cat_<key>` or `cat_<key>.<YYYY-MM-DD>`)."""
-    if not block_id.startswith("cat_"):
-        return None
-    key = block_id[4:]
-    if len(key) > 11 and key[-11] == "." and key[-10:-6].isdigit():
-        key = key[:-11]
-    return key or None
-
-
-def info_modal(title: str, text: str) -> dict[str, Any]:
-    """A modal that only explains (e.g. why there is nothing to log)."""
-    return {
-        "type": "modal",
-        "title": plain(title, 24),
-        "close": plain("OK", 24),
-        "blocks": [section(text)],
-    }
 
 
 # ---------------------------------------------------------------- answers
@@ -312,21 +173,81 @@ def confirmation(
     return f"{head}\n{week_text}".replace("*", ""), blocks
 
 
-def words_help(unreadable: Sequence[Unreadable] = ()) -> str:
-    """The answer to a reply that could not be read: which part, why, and an example."""
-    if unreadable:
-        parts = []
-        for u in unreadable[:5]:
-            why = f" ({u.reason})" if u.reason else ""
-            parts.append(f"“{truncate(u.part, 60)}”{why}")
-        first = f"I couldn't read {', '.join(parts)}, so I saved nothing."
-    else:
-        first = "I couldn't find any hours in that, so I saved nothing."
+def words_help(
+    unreadable: Sequence[Unreadable] = (), choices: str = "", example: str = WORDS_EXAMPLE
+) -> str:
+    """The answer to a reply that could not be read: which part, why, and an example.
+
+    `choices` names the categories (WordsReading.choices), `example` is in their names.
+    """
+    unknown = list(dict.fromkeys(u.unknown for u in unreadable if u.unknown))
+    others = [u for u in unreadable if not u.unknown]
+    said = []
+    if others:
+        parts = [f"“{truncate(u.part, 60)}” ({u.reason})" for u in others[:5]]
+        said.append(f"I couldn't read {', '.join(parts)}.")
+    if unknown:
+        words = " or ".join(f"“{truncate(w, 40)}”" for w in unknown[:5])
+        known = f" — the categories are {choices}" if choices else ""
+        said.append(f"I don't know {words}{known}.")
+    if not said:
+        said.append("I couldn't find any hours in that, so")
+    head = " ".join(said) + " I saved nothing."
     return (
-        f"{first} Try e.g. `{WORDS_EXAMPLE}` — put `yesterday` or a date like "
+        f"{head} Try e.g. `{example}` — put `yesterday` or a date like "
         "`2026-11-20` first for another day, or reply `day off`. "
         "`/rolesplit log` opens the form."
     )
+
+
+def example_line(categories: Sequence[CategoryRef]) -> str:
+    """`prospecting 2, meetings 1.5, accounts 4` from the workspace's own categories."""
+    names = category_names(categories)
+    picks = sorted({0, 1, len(categories) // 2} & set(range(len(categories))))
+    amounts = ("2", "1.5", "4")
+    return ", ".join(
+        f"{names.typeable[categories[i].key]} {h}" for i, h in zip(picks, amounts, strict=False)
+    )
+
+
+def dm_help(categories: Sequence[CategoryRef], day: date) -> tuple[str, list[dict[str, Any]]]:
+    """The answer to `help` (or `hi`, `?`) in the DM: what can be typed there, and the buttons."""
+    names = category_names(categories)
+    keys = [c.key for c in categories]
+    example = example_line(categories) or WORDS_EXAMPLE
+    typed = [names.typeable[k] for k in keys] or ["prospecting"]
+    first, other = typed[0], typed[len(typed) // 2]
+    how = (
+        "*Reply here in plain words* — a category and its hours, as many as you like, "
+        "separated by commas, `and`, new lines or just spaces:\n"
+        f"• `{example}`\n"
+        f"• `2h {first}, 1.5 {other}` or `{first} 3 {other} 4`\n"
+        f"• `yesterday: {first} 2` or `2026-11-20 {other} 3` for an earlier day\n"
+        "• `day off` when you weren't working\n"
+        "Hours in quarter hours: `1.5`, `1:30`, `90m` and `1h30` all work. "
+        "Logging a day again replaces it."
+    )
+    lines: list[str] = []
+    for n, cat in enumerate(categories):
+        usable = [a for a in cat.aliases if names.table.get(norm(a)) == cat.key]
+        said = ", ".join(dict.fromkeys([names.typeable[cat.key], *map(norm, usable)]))
+        line = f"• *{truncate(cat.label, 80)}*: {truncate(said, 300)}"
+        if sum(len(x) + 1 for x in lines) + len(line) > 2800:  # one section holds 3000
+            lines.append(f"… and {len(categories) - n} more")
+            break
+        lines.append(line)
+    blocks = [
+        section(how),
+        section("*Names you can use*\n" + "\n".join(lines)),
+        context(f"Or tap a button for {day_label(day)}:"),
+        day_buttons(day),
+        context(
+            "`/rolesplit log yesterday` opens the form for an earlier day · `/rolesplit me` "
+            "sets your prompt time, work days and time away · `/rolesplit pause` stops prompts."
+        ),
+    ]
+    text = f"What you can type here: e.g. `{example}`, `yesterday: {first} 2` or `day off`."
+    return text, blocks[:MAX_MESSAGE_BLOCKS]
 
 
 def too_many_hours(total: Decimal) -> str:

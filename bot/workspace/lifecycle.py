@@ -12,7 +12,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
-from bot.slack.router import Router
+from bot.slack.app import Wiring
+from bot.slack.context import request_of
 from storage import repo
 
 log = logging.getLogger(__name__)
@@ -98,27 +99,35 @@ def record_install(
     return first
 
 
-def register(app: App, services: Services, router: Router) -> None:
-    """app_uninstalled and tokens_revoked (of the bot token) stop the workspace's work; in OAuth
-    mode they also delete the stored installation (Bolt's built-in handling), so no request or
-    scheduled job can use its tokens until the workspace installs the app again."""
-    store = services.installation_store
-    revocations = TokenRevocationListeners(store) if store is not None else None
+# Bolt runs only the first listener that matches an event, so these do both jobs: they stop the
+# workspace's work and, in OAuth mode, delete the stored installation (Bolt's built-in handling),
+# so no request or scheduled job can use its tokens until the workspace installs the app again.
 
-    # Bolt runs only the first listener that matches an event, so these do both jobs.
-    @app.event("app_uninstalled")
-    def on_uninstalled(context: BoltContext) -> None:
-        if not context.team_id:
-            return
+
+def on_uninstalled(context: BoltContext) -> None:
+    """app_uninstalled: the workspace's prompts, rollups and nudges stop."""
+    services = request_of(context).services
+    if not context.team_id:
+        return
+    set_installed(services, context.team_id, False)
+    if services.installation_store is not None:
+        TokenRevocationListeners(services.installation_store).handle_app_uninstalled_events(context)
+
+
+def on_revoked(event: dict[str, Any], context: BoltContext) -> None:
+    """tokens_revoked: when the bot token is among them, as if uninstalled."""
+    services = request_of(context).services
+    if not context.team_id:
+        return
+    if (event.get("tokens") or {}).get("bot"):
         set_installed(services, context.team_id, False)
-        if revocations is not None:
-            revocations.handle_app_uninstalled_events(context)
+    if services.installation_store is not None:
+        TokenRevocationListeners(services.installation_store).handle_tokens_revoked_events(
+            event, context
+        )
 
-    @app.event("tokens_revoked")
-    def on_revoked(event: dict[str, Any], context: BoltContext) -> None:
-        if not context.team_id:
-            return
-        if (event.get("tokens") or {}).get("bot"):
-            set_installed(services, context.team_id, False)
-        if revocations is not None:
-            revocations.handle_tokens_revoked_events(event, context)
+
+def register(app: App, wiring: Wiring) -> None:
+    """app_uninstalled and tokens_revoked."""
+    app.event("app_uninstalled")(on_uninstalled)
+    app.event("tokens_revoked")(on_revoked)

@@ -7,14 +7,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.services import Services
+from bot.slack.app import Wiring
 from bot.slack.blocks import button, section
-from bot.slack.router import Command, Router, is_manager
+from bot.slack.context import request_of
+from bot.slack.router import Command
 from storage import repo
 from storage.models import (
     Account,
@@ -31,6 +32,8 @@ from storage.models import (
 )
 
 FORGET_CONFIRM = "forget_confirm"
+EXPORT_USAGE = "export @user — that person's data, as a file"
+FORGET_USAGE = "forget @user — erase that person's data"
 
 
 def _plain(value: Any) -> Any:
@@ -128,8 +131,9 @@ def handle_export(cmd: Command) -> None:
         return
     user = cmd.mentions[0]
     cmd.ack(response_type="ephemeral", text=f"Collecting <@{user}>'s data…")
+    ws_id = cmd.request.workspace_id()
     with cmd.services.read() as s:
-        data = person_data(s, cmd.services.workspace_id(cmd.team_id), user)
+        data = person_data(s, ws_id, user)
     channel = cmd.client.conversations_open(users=cmd.user_id)["channel"]["id"]
     cmd.client.files_upload_v2(
         channel=channel,
@@ -165,19 +169,17 @@ def handle_forget(cmd: Command) -> None:
 
 
 def on_confirm(
-    ack: Ack, body: dict[str, Any], client: WebClient, services: Services, respond: Any
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     """Erase after the confirmation; a second click finds nothing left to erase."""
     ack()
-    team_id, manager = body["team"]["id"], body["user"]["id"]
+    req = request_of(context)
     user = body["actions"][0].get("value") or ""
-    ws_id = services.workspace_id(team_id)
-    with services.Session.begin() as s:
-        ws = repo.get_workspace(s, team_id)
-        assert ws is not None and ws.id == ws_id
-        if not is_manager(services, s, ws, manager, client):
-            respond(response_type="ephemeral", text="Only managers can erase data.")
-            return
+    if not req.is_manager(client):
+        respond(response_type="ephemeral", text="Only managers can erase data.")
+        return
+    ws_id = req.workspace_id()
+    with req.services.Session.begin() as s:
         erased = forget(s, ws_id, user)
     respond(
         replace_original=True,
@@ -185,23 +187,8 @@ def on_confirm(
     )
 
 
-def register(app: App, services: Services, router: Router) -> None:
+def register(app: App, wiring: Wiring) -> None:
     """`/rolesplit export` and `/rolesplit forget` (managers)."""
-    router.add(
-        "export",
-        handle_export,
-        "export @user — that person's data, as a file",
-        manager_only=True,
-        order=50,
-    )
-    router.add(
-        "forget",
-        handle_forget,
-        "forget @user — erase that person's data",
-        manager_only=True,
-        order=51,
-    )
-
-    @app.action(FORGET_CONFIRM)
-    def _confirm(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        on_confirm(ack, body, client, services, respond)
+    wiring.router.add("export", handle_export, EXPORT_USAGE, manager_only=True, order=50)
+    wiring.router.add("forget", handle_forget, FORGET_USAGE, manager_only=True, order=51)
+    app.action(FORGET_CONFIRM)(on_confirm)

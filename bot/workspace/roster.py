@@ -7,20 +7,24 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.config import format_work_days
 from bot.services import Services
+from bot.slack.app import Wiring
 from bot.slack.blocks import fmt_time
-from bot.slack.pool import acks_inline
-from bot.slack.router import COMMAND, Command, Router
+from bot.slack.context import request_of
+from bot.slack.router import COMMAND, Command
 from storage import repo
-from storage.models import Member, Workspace
+from storage.models import ROLES, Member
 
 log = logging.getLogger(__name__)
 
 ADD_USAGE = "add @user [@user …] as hunter|farmer|hybrid|manager"
+REMOVE_USAGE = "remove @user [@user …]"
+ROSTER_USAGE = "roster — who is on it, their zones and prompt times"
 ADD_RE = re.compile(r"\bas\s+([a-z]+)\s*$", re.IGNORECASE)
 ROLE_TITLES = {
     "manager": "Managers",
@@ -38,7 +42,7 @@ def parse_add(args: str, mentions: list[str]) -> tuple[list[str], str] | str:
     if not match:
         return "Say which role, e.g. `/rolesplit add @dana as farmer`."
     role = match.group(1).lower()
-    if role not in repo.ROLES:
+    if role not in ROLES:
         return f"`{role}` is not a role. Use hunter, farmer, hybrid or manager."
     return mentions, role
 
@@ -151,18 +155,12 @@ def roster_text(
 
 
 def handle_roster(cmd: Command) -> None:
-    """`/rolesplit roster`."""
-    ws_id = cmd.services.workspace_id(cmd.team_id)
-    with cmd.services.read() as session:
-        ws = session.get(Workspace, ws_id)
-        assert ws is not None
-        cfg = cmd.services.config(ws)
-        members = repo.roster_lines(session, ws.id)
-        text = roster_text(
-            members,
-            fmt_time(cfg.prompt_time),
-            ",".join(("mon", "tue", "wed", "thu", "fri", "sat", "sun")[d] for d in cfg.work_days),
-        )
+    """`/rolesplit roster` (read only: one transaction with the manager check)."""
+    cfg = cmd.request.settings
+    ws = cmd.request.workspace
+    with cmd.reading() as session:
+        members = repo.roster_lines(session, ws.id) if ws is not None else []
+    text = roster_text(members, fmt_time(cfg.prompt_time), format_work_days(cfg.work_days))
     cmd.ack(response_type="ephemeral", text=text)
 
 
@@ -171,32 +169,30 @@ def _people(user_ids: list[str]) -> str:
     return mentions[0] if len(mentions) == 1 else ", ".join(mentions[:-1]) + " and " + mentions[-1]
 
 
-def register(app: App, services: Services, router: Router) -> None:
-    """Roster subcommands and the time-zone refresh on `user_change`."""
-    router.add("add", handle_add, ADD_USAGE, manager_only=True, order=10)
-    router.add("remove", handle_remove, "remove @user [@user …]", manager_only=True, order=11)
-    router.add(
-        "roster",
-        handle_roster,
-        "roster — who is on it, their zones and prompt times",
-        manager_only=True,
-        order=12,
-    )
-    # answered entirely in the ack: no need to wait for Bolt's poll
-    acks_inline(app, commands=[f"{COMMAND} roster", f"{COMMAND} remove"])
+def on_user_change(event: dict[str, Any], context: BoltContext) -> None:
+    """A person's Slack profile changed: forget the cached profile, follow a new time zone."""
+    services = request_of(context).services
+    user = event.get("user") or {}
+    team_id = context.get("team_id") or user.get("team_id") or ""
+    services.user_cache.drop((team_id, user.get("id")))
+    tz = user.get("tz")
+    if not tz or not user.get("id"):
+        return
+    with services.Session.begin() as session:
+        ws = repo.get_workspace(session, team_id)
+        member = repo.get_member(session, ws.id, user["id"]) if ws else None
+        if member is not None and member.tz != tz:
+            log.info("time zone of %s changed from %s to %s", member.user_id, member.tz, tz)
+            member.tz = tz
+            member.tz_checked_at = services.now()
 
-    @app.event("user_change")
-    def on_user_change(event: dict[str, Any], context: dict[str, Any]) -> None:
-        user = event.get("user") or {}
-        team_id = context.get("team_id") or user.get("team_id") or ""
-        services.user_cache.drop((team_id, user.get("id")))
-        tz = user.get("tz")
-        if not tz or not user.get("id"):
-            return
-        with services.Session.begin() as session:
-            ws = repo.get_workspace(session, team_id)
-            member = repo.get_member(session, ws.id, user["id"]) if ws else None
-            if member is not None and member.tz != tz:
-                log.info("time zone of %s changed from %s to %s", member.user_id, member.tz, tz)
-                member.tz = tz
-                member.tz_checked_at = services.now()
+
+def register(app: App, wiring: Wiring) -> None:
+    """Roster subcommands and the time-zone refresh on `user_change`."""
+    router = wiring.router
+    router.add("add", handle_add, ADD_USAGE, manager_only=True, order=10)
+    router.add("remove", handle_remove, REMOVE_USAGE, manager_only=True, order=11)
+    router.add("roster", handle_roster, ROSTER_USAGE, manager_only=True, order=12, read_only=True)
+    # answered entirely in the ack: no need to wait for Bolt's poll
+    wiring.acks_inline(commands=[f"{COMMAND} roster", f"{COMMAND} remove"])
+    app.event("user_change")(on_user_change)

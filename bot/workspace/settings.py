@@ -6,17 +6,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.config import WEEKDAYS, parse_hhmm
-from bot.services import Services
-from bot.slack.router import Command, Router, is_manager
+from bot.slack.app import Wiring
+from bot.slack.context import Request, request_of
+from bot.slack.router import Command
+from bot.split import KINDS
 from bot.workspace import settings_views as views
 from storage import repo
 from storage.models import Category
 
-KINDS = ("hunting", "farming", "other")
+USAGE = "settings — prompt time, work days, rollup, categories, hand-offs"
 
 
 @dataclass
@@ -181,40 +183,38 @@ def apply_categories(session: Any, workspace_id: int, lines: list[CategoryLine])
 def handle_settings(cmd: Command) -> None:
     """Open the modal prefilled with the workspace's current settings."""
     cmd.ack()
-    open_settings(cmd.services, cmd.client, cmd.team_id, cmd.trigger_id)
+    open_settings(cmd.request, cmd.client, cmd.trigger_id)
 
 
-def open_settings(services: Services, client: WebClient, team_id: str, trigger_id: str) -> None:
+def open_settings(req: Request, client: WebClient, trigger_id: str) -> None:
     """views.open the settings modal."""
-    with services.Session.begin() as s:
-        ws = repo.ensure_workspace(s, team_id)
-        cfg = services.config(ws)
-        rows = [(c.key, c.label, c.kind, list(c.aliases or [])) for c in repo.categories(s, ws.id)]
+    ws_id = req.workspace_id()  # the categories to show are the workspace's own
+    with req.services.read() as s:
+        rows = [(c.key, c.label, c.kind, list(c.aliases or [])) for c in repo.categories(s, ws_id)]
     client.views_open(
-        trigger_id=trigger_id, view=views.settings_modal(cfg, views.categories_text(rows))
+        trigger_id=trigger_id, view=views.settings_modal(req.settings, views.categories_text(rows))
     )
 
 
 def on_submit(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """Validate in the modal; store per workspace; confirm what changed."""
-    team_id, user_id = body["team"]["id"], body["user"]["id"]
+    req = request_of(context)
     raw = views.read_state(view["state"]["values"])
-    with services.Session.begin() as s:
-        ws = repo.ensure_workspace(s, team_id)
-        allowed = is_manager(services, s, ws, user_id, client)
-        known = {c.key for c in repo.categories(s, ws.id, active_only=False)}
-    if not allowed:
+    if not req.is_manager(client):
         ack(response_action="errors", errors={"prompt_time": "Only managers change settings."})
         return
+    ws_id = req.workspace_id()
+    with req.services.read() as s:
+        known = {c.key for c in repo.categories(s, ws_id, active_only=False)}
     reading = validate(raw, known)
     if reading.errors:
         ack(response_action="errors", errors=reading.errors)
         return
     ack()
-    with services.Session.begin() as s:
-        ws = repo.ensure_workspace(s, team_id)
+    with req.services.Session.begin() as s:
+        ws = repo.ensure_workspace(s, req.team_id)
         before = dict(ws.settings or {})
         ws.settings = {**before, **reading.overrides}
         changed = [k for k, v in reading.overrides.items() if before.get(k) != v]
@@ -223,7 +223,7 @@ def on_submit(
     extra = f"\nCategories: {'; '.join(changes)}." if changes else ""
     day = WEEKDAYS.index(reading.overrides["rollup_time"][:3])
     client.chat_postMessage(
-        channel=user_id,
+        channel=req.user_id,
         text=(
             f"⚙️ Saved: {summary}. Prompts at {reading.overrides['prompt_time']} on "
             f"{reading.overrides['work_days']}; rollup {views.DAY_NAMES[day]}s at "
@@ -232,16 +232,7 @@ def on_submit(
     )
 
 
-def register(app: App, services: Services, router: Router) -> None:
+def register(app: App, wiring: Wiring) -> None:
     """`/rolesplit settings` and its modal."""
-    router.add(
-        "settings",
-        handle_settings,
-        "settings — prompt time, work days, rollup, categories, hand-offs",
-        manager_only=True,
-        order=40,
-    )
-
-    @app.view(views.CALLBACK)
-    def _submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        on_submit(ack, body, view, client, services)
+    wiring.router.add("settings", handle_settings, USAGE, manager_only=True, order=40)
+    app.view(views.CALLBACK)(on_submit)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.config import WEEKDAYS
+from bot.config import WEEKDAYS, WorkspaceConfig
 from bot.slack.blocks import context, plain
-from bot.wsconfig import WorkspaceConfig
 
 CALLBACK = "settings_submit"
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

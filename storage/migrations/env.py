@@ -1,6 +1,8 @@
-"""Alembic environment: the URL comes from the caller's config or from Settings."""
+"""Alembic environment: the URL comes from the caller's config, else from DATABASE_URL."""
 
 from __future__ import annotations
+
+import os
 
 from alembic import context
 
@@ -16,9 +18,8 @@ def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from bot.config import load_settings
-
-    return load_settings().database_url
+    # storage knows nothing of the app's Settings: the environment, with the app's default
+    return os.environ.get("DATABASE_URL") or "sqlite:///rolesplit.db"
 
 
 def run_migrations_offline() -> None:

@@ -526,7 +526,7 @@ class FakeSlack:
         user = self.users.get(user_id)
         if user is None:
             return None
-        user = json.loads(json.dumps(user))
+        user = dict(json.loads(json.dumps(user)))  # a deep copy
         offset = int(datetime.now(ZoneInfo(user["tz"])).utcoffset().total_seconds())  # type: ignore[union-attr]
         user.update(tz_label=user["tz"], tz_offset=offset)
         return user

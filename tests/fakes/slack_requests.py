@@ -100,7 +100,7 @@ class SlackRequests:
             hdrs.update(signed)
         hdrs.update(headers or {})
         url = urlparse(self.app_url)
-        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+        conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=10)
         started = time.perf_counter()
         try:
             conn.request("POST", self.path, body=body.encode(), headers=hdrs)

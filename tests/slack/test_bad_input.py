@@ -13,14 +13,17 @@ from typing import Any
 from urllib.parse import urlencode, urlparse
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from bot import create_app
 from bot.services import Services
 from bot.slack.server import AppServer, build_wsgi
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Account
-from tests.conftest import SIGNING_SECRET, Running
-from tests.test_handoff_e2e import count, post_webhook, setup_people
+from tests.support.app import Running
+from tests.support.constants import SIGNING_SECRET
+from tests.support.daylog import add_reps
+from tests.support.http import post_webhook
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -48,6 +51,18 @@ def _post(run: Running, path: str, body: bytes, headers: dict[str, str]) -> tupl
         return resp.status, json.loads(text) if text else None
     finally:
         conn.close()
+
+
+def setup_people(run: Running) -> None:
+    run.fake.add_user("UBOSS", is_admin=True)
+    run.fake.add_user("USAM", email="sam@acme.test")
+    add_reps(run, ("UDANA", "UTC"), role="farmer")
+    add_reps(run, ("ULEE", "UTC"), role="farmer")
+
+
+def count(run: Running, model: Any) -> int:
+    with run.session() as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def signed(raw: bytes) -> dict[str, str]:
@@ -192,10 +207,10 @@ def test_webhook_answers_503_json_while_the_database_is_down(running: Running) -
         Session=make_sessionmaker(engine),
         clock=running.clock,
     )
-    server = AppServer(build_wsgi(running.app, down), host="127.0.0.1", port=0).start()
+    app = create_app(down.settings, down)  # the same app, on a database that does not answer
+    server = AppServer(build_wsgi(app, down), host="127.0.0.1", port=0).start()
     try:
-        other = Running(server.url, down, running.fake, None, running.clock, server, running.app)
-        status, body = post_webhook(other, {"account": "A", "sales_rep": "U1"})
+        status, body = post_webhook(server.url, {"account": "A", "sales_rep": "USAM"})
     finally:
         server.shutdown(timeout=5)
         down.dispose()

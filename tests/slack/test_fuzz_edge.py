@@ -20,8 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SIGNING_SECRET, WEBHOOK_SECRET, Running
-from tests.test_handoff_e2e import setup_people
+from tests.support.app import Running
+from tests.support.constants import SIGNING_SECRET, WEBHOOK_SECRET
+from tests.support.daylog import add_reps
 
 FORM = "application/x-www-form-urlencoded"
 FUZZ = settings(
@@ -60,6 +61,13 @@ JSON = st.recursive(
     max_leaves=12,
 )
 TEXT = st.lists(st.sampled_from(NASTY) | st.text(max_size=6), max_size=8).map("".join)
+
+
+def setup_people(run: Running) -> None:
+    run.fake.add_user("UBOSS", is_admin=True)
+    run.fake.add_user("USAM", email="sam@acme.test")
+    add_reps(run, ("UDANA", "UTC"), role="farmer")
+    add_reps(run, ("ULEE", "UTC"), role="farmer")
 
 
 def _post(run: Running, path: str, body: bytes, headers: dict[str, str]) -> int:

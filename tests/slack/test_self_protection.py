@@ -21,8 +21,9 @@ from bot.slack.pool import ListenerPool
 from bot.slack.server import build_wsgi
 from storage import repo
 from storage.models import ProcessedRequest
-from tests.conftest import Clock, Running
-from tests.daylog_helpers import add_reps
+from tests.support.app import Running
+from tests.support.clock import Clock
+from tests.support.daylog import add_reps
 
 
 def _get(url: str, timeout: float = 20) -> tuple[int, Any]:
@@ -68,7 +69,7 @@ def test_when_post_ack_work_falls_behind_new_slack_requests_get_a_retryable_503(
     running: Running,
 ) -> None:
     add_reps(running, ("U1", "UTC"))
-    pool = running.app.pool
+    pool = running.server.wsgi.pool  # the lanes the edge admits requests to
     assert isinstance(pool, ListenerPool)
     pool.queue_limit = 4
     gate = threading.Event()

@@ -3,7 +3,6 @@ drain on SIGTERM."""
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -16,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM_ID
-from tests.slack.socket_fake import FakeSocketMode, SocketModeSlack
+from tests.support.constants import BOT_TOKEN, SIGNING_SECRET, TEAM_ID
+from tests.support.http import free_port, process_env
+from tests.support.socket_mode import FakeSocketMode, SocketModeSlack
 
 APP_TOKEN = "xapp-1-A0001-1-abcdef0123456789"
 ROOT = Path(__file__).resolve().parents[2]  # this checkout's `bot`, not an installed copy
@@ -25,14 +25,8 @@ PASSWORD = "s3cret-Pa55"
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "ROLESPLIT_", "DATABASE_URL", "PORT"))
-    }
+    env = process_env(tmp_path)
     env.update(
-        HOME=str(tmp_path),
-        PYTHONUNBUFFERED="1",
         PYTHONPATH=str(ROOT),
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
@@ -144,14 +138,8 @@ def _spawn(tmp_path: Path, *args: str, **env: str) -> subprocess.Popen[str]:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_a_good_start_logs_no_warning(tmp_path: Path, fake_slack: Any) -> None:
-    port = _free_port()
+    port = free_port()
     proc = _spawn(tmp_path, "--port", str(port), SLACK_API_URL=fake_slack.url)
     try:
         for _ in range(300):  # bounded: up to about 30 s

@@ -1,0 +1,40 @@
+"""SQLAlchemy 2.0 typed models, one module per area: the database is the product's memory and its
+schedule. Everything is importable from here (`from storage.models import Member`)."""
+
+from __future__ import annotations
+
+from storage.models.base import HOURS, MONEY, NAMING, Base, UTCDateTime, utcnow
+from storage.models.handoff import Account, ChecklistItem, Handoff, Nudge
+from storage.models.reports import Rollup
+from storage.models.slack import ProcessedRequest, SendPace
+from storage.models.study import FitAnswer, Study, StudyMessage
+from storage.models.timelog import ANSWERED, DayLog, Prompt, TimeEntry
+from storage.models.workspace import REP_ROLES, ROLES, Category, Member, Workspace
+
+__all__ = [
+    "ANSWERED",
+    "HOURS",
+    "MONEY",
+    "NAMING",
+    "REP_ROLES",
+    "ROLES",
+    "Account",
+    "Base",
+    "Category",
+    "ChecklistItem",
+    "DayLog",
+    "FitAnswer",
+    "Handoff",
+    "Member",
+    "Nudge",
+    "ProcessedRequest",
+    "Prompt",
+    "Rollup",
+    "SendPace",
+    "Study",
+    "StudyMessage",
+    "TimeEntry",
+    "UTCDateTime",
+    "Workspace",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""Tests of bot/handoff: the pure hand-off rules, the won-account hand-off end to end."""

@@ -1,0 +1,1 @@
+"""Tests of storage/: migrations, seeds, unique keys, claims, on real databases."""

@@ -1,0 +1,1 @@
+"""Tests of bot/workspace: settings and configuration, install, OAuth, lifecycle, privacy."""
