@@ -60,6 +60,7 @@ def create_app(
     handoff.register(app, wiring)
     study.register(app, wiring)
     wiring.hooks.day_logged.append(home.refresh_after_log)
+    wiring.hooks.members_added.append(handoff.farmers_joined)
     app.error(on_error)
     return app
 

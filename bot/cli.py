@@ -1,4 +1,4 @@
-"""Command line: rolesplit run | tick | db upgrade | report | demo."""
+"""Command line: rolesplit run | tick | db upgrade | report | crm import | demo."""
 
 from __future__ import annotations
 
@@ -198,6 +198,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return serve(Path(args.db), port=args.port, fresh=args.fresh)
 
 
+def cmd_crm(args: argparse.Namespace) -> int:
+    """rolesplit crm import FILE.csv [--team T]: load the CRM owner map, all rows or none."""
+    settings = load_settings()
+    services = open_database(settings, auto_migrate=False)
+    from bot.handoff import import_owner_csv
+
+    try:
+        return import_owner_csv(services, args.file, args.team)
+    finally:
+        services.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(prog="rolesplit", description=__doc__)
@@ -233,6 +245,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--study", action="store_true", help="the latest time study's result and split plan"
     )
     report.set_defaults(func=cmd_report)
+    crm = sub.add_parser("crm", help="the CRM owner map")
+    crm_sub = crm.add_subparsers(dest="action", required=True)
+    load = crm_sub.add_parser(
+        "import", help="load owners from a CSV: crm, owner_id, slack_user or email"
+    )
+    load.add_argument("file", help="the CSV file (UTF-8, with a header line)")
+    load.add_argument("--team", default=None, help="Slack team id (when several installed)")
+    load.set_defaults(func=cmd_crm)
     demo = sub.add_parser(
         "demo", help="the whole product without a Slack workspace, as a page on 127.0.0.1"
     )

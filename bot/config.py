@@ -131,6 +131,13 @@ class Settings(BaseSettings):
     tick_seconds: int = Field(default=60, alias="ROLESPLIT_TICK_SECONDS", ge=1, le=3600)
     scheduler: Literal["on", "off"] = Field(default="on", alias="ROLESPLIT_SCHEDULER")
     log_format: Literal["text", "json"] = Field(default="text", alias="ROLESPLIT_LOG_FORMAT")
+    # the CRMs' own deal-won routes (each off until its settings are given)
+    public_url: str | None = Field(default=None, alias="ROLESPLIT_PUBLIC_URL")
+    hubspot_secret: str | None = Field(default=None, alias="ROLESPLIT_HUBSPOT_SECRET")
+    hubspot_won_stages: str = Field(default="closedwon", alias="ROLESPLIT_HUBSPOT_WON_STAGES")
+    pipedrive_user: str | None = Field(default=None, alias="ROLESPLIT_PIPEDRIVE_USER")
+    pipedrive_password: str | None = Field(default=None, alias="ROLESPLIT_PIPEDRIVE_PASSWORD")
+    salesforce_org_id: str | None = Field(default=None, alias="ROLESPLIT_SALESFORCE_ORG_ID")
 
     @field_validator("managers", mode="before")
     @classmethod
@@ -190,10 +197,41 @@ class Settings(BaseSettings):
         "webhook_secret",
         "rollup_channel",
         "handoff_channel",
+        "public_url",
+        "hubspot_secret",
+        "pipedrive_user",
+        "pipedrive_password",
+        "salesforce_org_id",
     )
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", value):
+            raise ValueError(
+                f"{value!r} is not the app's public base URL like https://rolesplit.example.com"
+            )
+        return value.rstrip("/")
+
+    @field_validator("hubspot_won_stages")
+    @classmethod
+    def _check_won_stages(cls, value: str) -> str:
+        stages = [part.strip() for part in value.split(",") if part.strip()]
+        if not stages:
+            raise ValueError("name at least one deal stage id, e.g. closedwon")
+        return ",".join(stages)
+
+    @field_validator("salesforce_org_id")
+    @classmethod
+    def _check_org_id(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?", value):
+            raise ValueError(f"{value!r} is not a 15- or 18-character Salesforce organization id")
+        return value
 
     @property
     def oauth(self) -> bool:
@@ -292,6 +330,8 @@ class WorkspaceConfig:
     checkin_days: int = DEFAULT_CHECKIN_DAYS
     am_week_hours: int = DEFAULT_AM_WEEK_HOURS
     edit_window_days: int = 14
+    handoff_public: bool = False  # hand-off channels are private unless a manager says so
+    hide_deal_value: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -321,5 +361,7 @@ def effective(settings: Settings, overrides: dict[str, Any] | None) -> Workspace
         else DEFAULT_NUDGE_DAYS,
         checkin_days=int(o.get("checkin_days") or DEFAULT_CHECKIN_DAYS),
         am_week_hours=int(o.get("am_week_hours") or DEFAULT_AM_WEEK_HOURS),
+        handoff_public=bool(o.get("handoff_public", False)),
+        hide_deal_value=bool(o.get("hide_deal_value", False)),
         extra=dict(o),
     )

@@ -35,6 +35,7 @@ JOBS: tuple[tuple[str, Job], ...] = (
     ("reminders", timelog.send_reminders),
     ("rollups", reports.send_rollups),
     ("nudges", handoff.send_nudges),
+    ("handoff_waiting", handoff.ask_waiting),
     ("study_dms", study.send_study_dms),
     ("study_end", study.end_studies),
     ("prune", prune_bookkeeping),

@@ -43,6 +43,8 @@ def configured_secrets(settings: Any) -> list[str | None]:
         settings.slack_app_token,
         settings.slack_client_secret,
         settings.webhook_secret,
+        settings.hubspot_secret,
+        settings.pipedrive_password,
     ]
     with suppress(ArgumentError):  # a malformed URL fails elsewhere, with a clear message
         secrets.append(make_url(settings.database_url).password)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from storage.db import skip_locked
 from storage.models import Account, ChecklistItem, Handoff, Member, Nudge, Workspace
+
+NOT_CLOSED = ("incomplete", "needs_sales_rep", "needs_account_manager", "open", "transferred")
 
 
 def get_account(session: Session, workspace_id: int, key: str) -> Account | None:
@@ -16,6 +21,109 @@ def get_account(session: Session, workspace_id: int, key: str) -> Account | None
     return session.scalar(
         select(Account).where(Account.workspace_id == workspace_id, Account.key == key)
     )
+
+
+def open_by_name(session: Session, workspace_id: int, name_key: str) -> Account | None:
+    """The account whose hand-off is not closed and whose normalised name is this."""
+    return session.scalar(
+        select(Account).where(
+            Account.workspace_id == workspace_id,
+            Account.name_key == name_key,
+            Account.status != "closed",
+        )
+    )
+
+
+def insert_account(session: Session, values: dict[str, Any]) -> int | None:
+    """Insert an account unless its key, or its name among open hand-offs, is taken (→ None).
+
+    ON CONFLICT DO NOTHING without a target covers both unique indexes; on PostgreSQL a
+    conflicting insert still in flight elsewhere is waited for, so the check is atomic.
+    """
+    ins = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = ins(Account).values(**values).on_conflict_do_nothing().returning(Account.id)
+    return session.execute(stmt).scalar()
+
+
+def accounts_matching(
+    session: Session, workspace_id: int, name_key: str, text: str
+) -> list[Account]:
+    """Hand-offs not closed whose normalised name is `name_key` or whose CRM id is `text`."""
+    return list(
+        session.scalars(
+            select(Account)
+            .where(
+                Account.workspace_id == workspace_id,
+                Account.status != "closed",
+                or_(Account.name_key == name_key, Account.crm_id == text.strip()),
+            )
+            .order_by(Account.id)
+        )
+    )
+
+
+def claim_assignment(session: Session, account_id: int, am: str, status: str, waiting: str) -> bool:
+    """Set the account manager of a waiting account once; False when it no longer waits."""
+    res = session.execute(
+        update(Account)
+        .where(Account.id == account_id, Account.status == waiting)
+        .values(account_manager_id=am, status=status)
+    )
+    return res.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+
+def waiting_accounts(
+    session: Session, status: str, workspace_id: int | None = None
+) -> list[Account]:
+    """Accounts in one waiting status (oldest first), in installed workspaces."""
+    stmt = (
+        select(Account)
+        .join(Workspace, Workspace.id == Account.workspace_id)
+        .where(Account.status == status, Workspace.installed.is_(True))
+        .order_by(Account.id)
+    )
+    if workspace_id is not None:
+        stmt = stmt.where(Account.workspace_id == workspace_id)
+    return list(session.scalars(stmt))
+
+
+def stale_setups(session: Session, before: datetime) -> list[int]:
+    """Hand-offs ready for their space whose setup nobody started (a crash after the commit)."""
+    return list(
+        session.scalars(
+            select(Handoff.id)
+            .join(Account, Account.id == Handoff.account_id)
+            .join(Workspace, Workspace.id == Account.workspace_id)
+            .where(
+                Handoff.status == "pending",
+                Handoff.setup_claimed_at.is_(None),
+                Handoff.created_at < before,
+                Account.status.in_(("open", "transferred")),
+                Workspace.installed.is_(True),
+            )
+        )
+    )
+
+
+def interrupt_stalled_setups(session: Session, before: datetime, why: str) -> int:
+    """Setups claimed before `before` and never finished (the process stopped): failed, so
+    they show as not started and can be retried; how many."""
+    res = session.execute(
+        update(Handoff)
+        .where(Handoff.status == "setting_up", Handoff.setup_claimed_at < before)
+        .values(status="failed", error=why[:300])
+    )
+    return res.rowcount  # type: ignore[attr-defined,no-any-return]
+
+
+def reset_failed_setup(session: Session, handoff_id: int) -> bool:
+    """Make a failed space setup claimable again (Retry); False unless it had failed."""
+    res = session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff_id, Handoff.status == "failed")
+        .values(status="pending", setup_claimed_at=None)
+    )
+    return res.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
 
 def farmers(session: Session, workspace_id: int) -> list[Member]:
@@ -108,30 +216,42 @@ def set_item(
     return True
 
 
-def due_nudges(session: Session, now: datetime, limit: int = 200) -> list[int]:
-    """Unclaimed nudges that are due, of open hand-offs in installed workspaces."""
-    return list(
-        session.scalars(
-            select(Nudge.id)
-            .join(Handoff, Handoff.id == Nudge.handoff_id)
-            .join(Account, Account.id == Handoff.account_id)
-            .join(Workspace, Workspace.id == Account.workspace_id)
-            .where(
-                Nudge.claimed_at.is_(None),
-                Nudge.due_at <= now,
-                Handoff.status == "open",
-                Account.status.in_(("open", "transferred")),
-                Workspace.installed.is_(True),
-            )
-            .order_by(Nudge.due_at)
-            .limit(limit)
-            .with_for_update(of=Nudge, **skip_locked(session))
+def due_nudges(session: Session, now: datetime, limit: int = 200) -> list[tuple[int, int]]:
+    """(nudge id, hand-off id) of unclaimed due nudges of open hand-offs, earliest first."""
+    rows = session.execute(
+        select(Nudge.id, Nudge.handoff_id)
+        .join(Handoff, Handoff.id == Nudge.handoff_id)
+        .join(Account, Account.id == Handoff.account_id)
+        .join(Workspace, Workspace.id == Account.workspace_id)
+        .where(
+            Nudge.claimed_at.is_(None),
+            Nudge.due_at <= now,
+            Handoff.status == "open",
+            Account.status.in_(("open", "transferred")),
+            Workspace.installed.is_(True),
         )
+        .order_by(Nudge.due_at)
+        .limit(limit)
+        .with_for_update(of=Nudge, **skip_locked(session))
     )
+    return [(int(nudge_id), int(handoff_id)) for nudge_id, handoff_id in rows]
 
 
-def claim_nudge(session: Session, nudge_id: int, now: datetime) -> bool:
-    """Take one nudge for sending; False when another process already did."""
+def claim_nudge(
+    session: Session, nudge_id: int, handoff_id: int, now: datetime, gap: timedelta
+) -> bool:
+    """Take one nudge for sending; False when another process has it, or when the hand-off
+    had a nudge claimed within `gap` (one nudge per hand-off per scheduler pass)."""
+    paced = session.execute(
+        update(Handoff)
+        .where(
+            Handoff.id == handoff_id,
+            or_(Handoff.nudged_at.is_(None), Handoff.nudged_at <= now - gap),
+        )
+        .values(nudged_at=now)
+    )
+    if paced.rowcount != 1:  # type: ignore[attr-defined]
+        return False
     res = session.execute(
         update(Nudge)
         .where(Nudge.id == nudge_id, Nudge.claimed_at.is_(None))
@@ -148,7 +268,7 @@ def open_handoffs(session: Session, workspace_id: int) -> list[Handoff]:
             .join(Account, Account.id == Handoff.account_id)
             .where(
                 Account.workspace_id == workspace_id,
-                Account.status.in_(("open", "transferred", "needs_account_manager")),
+                Account.status.in_(NOT_CLOSED),
             )
             .options(
                 selectinload(Handoff.account),

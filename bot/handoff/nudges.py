@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.handoff import views as views
-from bot.handoff.declare import NUDGE_AT
+from bot.handoff.schedule import NUDGE_AT
 from bot.services import Services
 from bot.slack import outbound
 from bot.timecalc import local_datetime, zone
@@ -17,14 +17,22 @@ from storage.models import Nudge, Workspace
 log = logging.getLogger(__name__)
 
 
+def pass_gap(services: Services) -> timedelta:
+    """How long a hand-off rests after a nudge: one scheduler pass (at least a second)."""
+    return timedelta(seconds=max(1.0, services.settings.tick_seconds / 2))
+
+
 def send_nudges(services: Services, now: datetime) -> int:
-    """Claim each due nudge, post it in the hand-off space, record the outcome."""
+    """Claim each due nudge — at most one per hand-off per pass — post it, record the outcome."""
     with services.Session.begin() as s:
         due = q.due_nudges(s, now)
-    sent = 0
-    for nudge_id in due:
+    sent, this_pass = 0, set()
+    for nudge_id, handoff_id in due:
+        if handoff_id in this_pass:  # the next one waits for the next pass
+            continue
+        this_pass.add(handoff_id)
         with services.Session.begin() as s:
-            if not q.claim_nudge(s, nudge_id, now):
+            if not q.claim_nudge(s, nudge_id, handoff_id, now, pass_gap(services)):
                 continue
             nudge = s.get(Nudge, nudge_id)
             assert nudge is not None

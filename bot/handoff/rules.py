@@ -84,7 +84,7 @@ def parse_value(text: str) -> Decimal:
 
 
 MENTION = r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>"
-_INLINE = re.compile(rf"\b(am|rep|value):\s*({MENTION}|\S+)", re.IGNORECASE)
+_INLINE = re.compile(rf"\b(am|rep|value|won):\s*({MENTION}|\S+)", re.IGNORECASE)
 
 
 @dataclass
@@ -95,12 +95,19 @@ class InlineWin:
     account_manager: str | None = None
     sales_rep: str | None = None
     value: Decimal | None = None
+    won_at: date | None = None
     errors: list[str] = field(default_factory=list)
 
     @property
     def has_fields(self) -> bool:
-        """True when any `am:`/`rep:`/`value:` was given (skip the modal)."""
-        return bool(self.account_manager or self.sales_rep or self.value is not None or self.errors)
+        """True when any `am:`/`rep:`/`value:`/`won:` was given (skip the modal)."""
+        return bool(
+            self.account_manager
+            or self.sales_rep
+            or self.value is not None
+            or self.won_at
+            or self.errors
+        )
 
 
 def parse_inline(args: str) -> InlineWin:
@@ -115,12 +122,40 @@ def parse_inline(args: str) -> InlineWin:
                 win.account_manager = user
             else:
                 win.sales_rep = user
+        elif key == "won":
+            try:
+                win.won_at = date.fromisoformat(raw)
+            except ValueError:
+                win.errors.append(f"`won:{raw}` isn't a date — use e.g. `won:2026-11-02`.")
         else:
             try:
                 win.value = parse_value(raw)
             except ValueError as err:
                 win.errors.append(str(err))
     return win
+
+
+def year_before(day: date) -> date:
+    """The same date a year earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def check_won_at(won: date, today: date) -> str | None:
+    """Why a win date is refused (at most a year back, not in the future), or None."""
+    if won > today:
+        return (
+            f"{won:%-d %b %Y} is in the future — a win is dated today ({today:%-d %b}) or before."
+        )
+    earliest = year_before(today)
+    if won < earliest:
+        return (
+            f"{won:%-d %b %Y} is more than a year ago — use a date on or after "
+            f"{earliest.isoformat()}."
+        )
+    return None
 
 
 def nudge_schedule(
@@ -134,6 +169,79 @@ def nudge_schedule(
     ]
     plan.append(("transfer", transfer_on))
     return plan
+
+
+OVERDUE_GRACE_DAYS = 7
+MAX_CHECKINS = 1000
+
+
+@dataclass(frozen=True)
+class NudgePlan:
+    """The nudges of a win: those to send, and those over a week overdue when it was declared."""
+
+    scheduled: list[tuple[str, date]]
+    skipped: list[tuple[str, date]]
+
+    @property
+    def transferred(self) -> bool:
+        """True when the transfer date was already over a week past at the declaration."""
+        return any(kind == "transfer" for kind, _ in self.skipped)
+
+
+def plan_nudges(
+    won: date,
+    declared: date,
+    transfer_on: date,
+    nudge_days: tuple[int, ...],
+    checkin_days: int,
+    grace_days: int = OVERDUE_GRACE_DAYS,
+) -> NudgePlan:
+    """Nudges from the win's date, seen from the declaration day: over a week late → skipped.
+
+    When the transfer itself is long past, the partner check-ins that follow it are planned
+    up to the first one still due, so the chain of check-ins carries on from there.
+    """
+    cutoff = declared - timedelta(days=grace_days)
+    plan = nudge_schedule(won, transfer_on, nudge_days)
+    if transfer_on < cutoff:
+        step = timedelta(days=max(1, checkin_days))
+        day = transfer_on
+        for n in range(1, MAX_CHECKINS + 1):
+            day += step
+            plan.append((f"checkin{n}", day))
+            if day >= cutoff:
+                break
+    return NudgePlan(
+        scheduled=[(k, d) for k, d in plan if d >= cutoff],
+        skipped=[(k, d) for k, d in plan if d < cutoff],
+    )
+
+
+def nudge_label(kind: str) -> str:
+    """`day7` → `day 7`, `transfer` → `transfer`, `checkin2` → `partner check-in 2`."""
+    if kind.startswith("day"):
+        return f"day {kind[3:]}"
+    if kind.startswith("checkin"):
+        return f"partner check-in {kind[7:]}"
+    return kind
+
+
+DECLARE_REFUSAL = (
+    "Only managers, and reps on the roster naming themselves as the sales rep, can declare a win."
+)
+
+
+def declare_refusal(
+    caller: str, rep: str | None, caller_is_manager: bool, caller_role: str | None
+) -> str | None:
+    """None when the caller may declare this win, else why not (managers; roster reps as rep)."""
+    if caller_is_manager:
+        return None
+    if caller_role in ("hunter", "farmer", "hybrid") and rep == caller:
+        return None
+    if caller_role in ("hunter", "farmer", "hybrid"):
+        return DECLARE_REFUSAL + " Name yourself as the rep (`rep:@you`), or ask a manager."
+    return DECLARE_REFUSAL
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from bot.handoff.rules import nudge_label
 from bot.slack.blocks import button, context, header, plain, section
 
 WON_CALLBACK = "won_submit"
 TOGGLE = "checklist_toggle"
 PICK_AM = "pick_am"
+PICK_REP = "pick_rep"
+RETRY = "handoff_retry"
 B_ACCOUNT, B_REP, B_AM, B_VALUE, B_NOTES = "account", "rep", "am", "value", "notes"
 A_ACCOUNT, A_REP, A_AM, A_VALUE, A_NOTES = "account", "rep", "am", "value", "notes"
+B_WON, A_WON = "won_at", "won_at"
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,14 @@ def won_modal(account: str, rep: str) -> dict[str, Any]:
             },
             {
                 "type": "input",
+                "block_id": B_WON,
+                "optional": True,
+                "label": plain("Won on"),
+                "hint": plain("Leave empty for today; at most a year back.", 150),
+                "element": {"type": "datepicker", "action_id": A_WON},
+            },
+            {
+                "type": "input",
                 "block_id": B_VALUE,
                 "optional": True,
                 "label": plain("Deal value"),
@@ -111,6 +123,7 @@ def read_won_modal(values: dict[str, Any]) -> dict[str, str | None]:
         "am": get(B_AM, A_AM, "selected_user"),
         "value": get(B_VALUE, A_VALUE),
         "notes": get(B_NOTES, A_NOTES),
+        "won_at": get(B_WON, A_WON, "selected_date"),
     }
 
 
@@ -123,8 +136,15 @@ def intro_blocks(
     transfer_on: date,
     items: list[Item],
     notes: str | None,
+    *,
+    skipped: list[tuple[str, date]] | None = None,
+    transferred: bool = False,
 ) -> list[dict[str, Any]]:
-    """The introduction: who is who, the transfer date, and a live checklist."""
+    """The introduction: who is who, the transfer date, and a live checklist.
+
+    Pass `value=None` to hide the deal value. Nudges skipped because they were over a week
+    overdue when the win was declared are listed here, once.
+    """
     done = sum(1 for i in items if i.done_by)
     worth = f" ({money(value)})" if value else ""
     who = []
@@ -132,16 +152,26 @@ def intro_blocks(
         who.append(f"<@{am}> takes over day-to-day as account manager.")
     if rep:
         who.append(f"<@{rep}> won the account and stays on as your partner.")
+    moves = (
+        f"\nOwnership moved to the account manager on *{transfer_on:%a %-d %b %Y}*, before "
+        "this hand-off was declared; the rep stays attached as partner."
+        if transferred
+        else f"\nOwnership moves to the account manager on *{transfer_on:%a %-d %b %Y}*."
+    )
     blocks: list[dict[str, Any]] = [
         header(f"🤝 Hand-off: {account}"),
-        section(
-            f"We won *{account}*{worth}! "
-            + " ".join(who)
-            + f"\nOwnership moves to the account manager on *{transfer_on:%a %-d %b %Y}*."
-        ),
+        section(f"We won *{account}*{worth}! " + " ".join(who) + moves),
     ]
     if notes:
         blocks.append(context(f"Notes: {notes[:1500]}"))
+    if skipped:
+        listed = ", ".join(f"{nudge_label(k)} ({d:%-d %b %Y})" for k, d in skipped)
+        blocks.append(
+            context(
+                f"The win is dated {len(skipped)} reminder{'s' if len(skipped) != 1 else ''} "
+                f"back, so these were over a week overdue and are skipped: {listed}."
+            )
+        )
     blocks.append(section(f"*Checklist* — {done}/{len(items)} done"))
     for item in items[:40]:
         if item.done_by and item.done_at:
@@ -180,6 +210,29 @@ def pick_am_blocks(handoff_id: int, account: str, reason: str) -> list[dict[str,
             ],
         },
     ]
+
+
+def pick_rep_blocks(account_id: int, question: str) -> list[dict[str, Any]]:
+    """Who won it? Asked when a CRM owner is not mapped (or the CRM named nobody)."""
+    return [
+        section(question),
+        {
+            "type": "actions",
+            "block_id": f"pick_rep:{account_id}",
+            "elements": [
+                {
+                    "type": "users_select",
+                    "action_id": PICK_REP,
+                    "placeholder": plain("Choose the sales rep"),
+                }
+            ],
+        },
+    ]
+
+
+def answered_blocks(text: str) -> list[dict[str, Any]]:
+    """A question replaced by its answer (no select left to click)."""
+    return [section(text)]
 
 
 def nudge_text(

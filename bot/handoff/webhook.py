@@ -7,7 +7,7 @@ import hmac
 import logging
 import re
 import time
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
@@ -17,7 +17,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import exc as db_errors
 from sqlalchemy import select
 
-from bot.handoff.declare import WinInput, declare_win
+from bot.handoff.declare import WinInput, declare_win, workspace_today
+from bot.handoff.rules import check_won_at
 from bot.logs import annotate
 from bot.services import Services
 from bot.slack.app import Wiring
@@ -34,7 +35,6 @@ MAX_BODY = 64 * 1024
 MAX_AGE = 300
 # what the account.value column holds: Numeric(14, 2) → below 10^12
 MAX_VALUE = Decimal(10) ** ((MONEY.precision or 14) - (MONEY.scale or 2))
-OLDEST_WIN = timedelta(days=366)
 DB_DOWN = (db_errors.OperationalError, db_errors.InterfaceError, db_errors.TimeoutError)
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -123,21 +123,25 @@ def _handle(services: Services, req: HttpRequest) -> HttpResponse:
     if isinstance(amount, HttpResponse):
         return amount
     fields["value"] = amount
-    won_at = _won_at(data.get("won_at"), services.now().date())
+    won_at = _won_at(data.get("won_at"))
     if isinstance(won_at, HttpResponse):
         return won_at
     fields["won_at"] = won_at
-    team = _team(services, fields["team_id"])
+    team = resolve_team(services, fields["team_id"])
     if isinstance(team, HttpResponse):
         return team
     annotate(team_id=team)
+    if fields.get("won_at"):
+        problem = check_won_at(fields["won_at"], workspace_today(services, team))
+        if problem:
+            return bad("won_at", problem)
     people = {}
     for name in ("sales_rep", "account_manager"):
         resolved = _person(services, team, name, fields[name])
         if isinstance(resolved, HttpResponse):
             return resolved
         people[name] = resolved
-    handoff_id, status = declare_win(
+    result = declare_win(
         services,
         team,
         WinInput(
@@ -151,7 +155,10 @@ def _handle(services: Services, req: HttpRequest) -> HttpResponse:
             source="webhook",
         ),
     )
-    return HttpResponse(202, {"handoff_id": handoff_id, "status": status})
+    answer: dict[str, Any] = {"handoff_id": result.handoff_id, "status": result.status}
+    if result.error:  # Slack refused the space: the hand-off is recorded, not started
+        answer["error"] = result.error
+    return HttpResponse(202, answer)
 
 
 def _value(value: Any) -> Decimal | HttpResponse | None:
@@ -170,23 +177,20 @@ def _value(value: Any) -> Decimal | HttpResponse | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def _won_at(value: Any, today: date) -> date | HttpResponse | None:
+def _won_at(value: Any) -> date | HttpResponse | None:
+    """The date's form; its range (a year back, not ahead) is checked in the workspace's zone."""
     if value is None:
         return None
     if not isinstance(value, str):
         return bad("won_at", "must be an ISO date like 2026-11-24")
     try:
-        won = date.fromisoformat(value.strip()[:10])
+        return date.fromisoformat(value.strip()[:10])
     except ValueError:
         return bad("won_at", "must be an ISO date like 2026-11-24")
-    if won > today + timedelta(days=1):  # a day of slack for senders ahead of UTC
-        return bad("won_at", f"is in the future (today is {today.isoformat()})")
-    if won < today - OLDEST_WIN:
-        return bad("won_at", "is more than a year ago: hand-offs are for recent wins")
-    return won
 
 
-def _team(services: Services, team_id: str | None) -> str | HttpResponse:
+def resolve_team(services: Services, team_id: str | None) -> str | HttpResponse:
+    """The workspace a delivery is for: the named one, the only one installed, or the token's."""
     with services.Session() as s:
         teams = list(s.scalars(select(Workspace.team_id).where(Workspace.installed.is_(True))))
     if team_id:

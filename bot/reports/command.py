@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from bot import handoff
 from bot.config import WorkspaceConfig
 from bot.reports import views as views
 from bot.reports.charts import rollup_chart
@@ -156,9 +157,15 @@ def _post_rollup(
 ) -> tuple[str, str | None, str | None]:
     cfg = services.config(ws)
     period = Period(week, week + timedelta(days=6), "last week")
+    today = workspace_today(services, cfg)
     with services.read() as s:
-        report = build_report(s, ws.id, cfg, period, workspace_today(services, cfg))
-    blocks, left_out = views.report_blocks(report, title="Weekly rollup", csv_hint=False)
+        report = build_report(s, ws.id, cfg, period, today)
+        drags, drag_totals = handoff.drag_summary(s, ws.id, today, cfg.timezone)
+    # the hand-offs not closed, as of today: days to the intro call, overdue items, past transfer
+    drag = handoff.drag_blocks(drags, drag_totals) if drag_totals.handoffs else []
+    blocks, left_out = views.report_blocks(
+        report, title="Weekly rollup", csv_hint=False, extra=drag
+    )
     out = outbound.post(
         services,
         ws.team_id,

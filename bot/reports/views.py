@@ -66,9 +66,17 @@ def wins_text(report: Report) -> str | None:
 
 
 def report_blocks(
-    report: Report, *, title: str = "rolesplit report", csv_hint: bool = True
+    report: Report,
+    *,
+    title: str = "rolesplit report",
+    csv_hint: bool = True,
+    extra: list[dict[str, Any]] | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """The report as blocks, and how many reps did not fit (they are in the CSV)."""
+    """The report as blocks, and how many reps did not fit (they are in the CSV).
+
+    `extra` blocks (the rollup's hand-off drag) go after the reps, room kept for them.
+    """
+    extra = extra or []
     blocks: list[dict[str, Any]] = [
         header(f"{title} — {report.period.name}"),
         context(report.period.label() + " · ⚠️ = more than half the logged time is farming"),
@@ -92,7 +100,7 @@ def report_blocks(
         if chunks[-1] and sum(len(x) + 1 for x in chunks[-1]) + len(line) > SECTION_BUDGET:
             chunks.append([])
         chunks[-1].append(line)
-    room = MAX_MESSAGE_BLOCKS - len(blocks) - 2  # keep a divider and the closing context
+    room = MAX_MESSAGE_BLOCKS - len(blocks) - len(extra) - 2  # a divider, the closing context
     left_out = sum(len(c) for c in chunks[room:])
     blocks.extend(section("\n".join(c)) for c in chunks[:room] if c)
     if not reps:
@@ -101,6 +109,7 @@ def report_blocks(
                 "Nobody is on the roster yet — add reps with `/rolesplit add @dana @sam as hunter`."
             )
         )
+    blocks.extend(extra)
     blocks.append({"type": "divider"})
     hint = "Per-category table: add `csv` to the command." if csv_hint else ""
     if left_out:

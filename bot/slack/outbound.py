@@ -53,6 +53,7 @@ class Outcome:
     channel: str = ""
     ts: str = ""
     permanent: bool = False
+    needed: str = ""  # the scope Slack names with `missing_scope`
 
 
 def post(services: Services, team_id: str, channel: str, **message: Any) -> Outcome:
@@ -67,7 +68,8 @@ def post(services: Services, team_id: str, channel: str, **message: Any) -> Outc
         code = str(err.response.get("error") or f"HTTP {status}")
         if status == 429 or status >= 500:  # Slack said no: nothing was posted
             return Outcome("retry", f"HTTP {status} {code}")
-        return Outcome("failed", code, permanent=code in PERMANENT)
+        needed = str(err.response.get("needed") or "")
+        return Outcome("failed", code, permanent=code in PERMANENT, needed=needed)
     except urllib.error.URLError as err:  # could not connect or send: nothing was posted
         return Outcome("retry", f"connection: {err.reason}")
     except OSError as err:  # sent, then no answer (timeout, reset): it may have been posted

@@ -1,4 +1,4 @@
-"""Plain HTTP routes beside Slack's (the deal-won webhook): a request, a response, no framework."""
+"""Plain HTTP routes beside Slack's (the webhooks): a request, a response, no framework."""
 
 from __future__ import annotations
 
@@ -10,13 +10,24 @@ from typing import Any
 
 @dataclass
 class HttpRequest:
-    """A plain request for feature routes (the webhook)."""
+    """A plain request for feature routes (the webhooks).
+
+    `headers` are lower-cased; `raw_query` is the query string as received and `scheme` the
+    one the server was called with (a signature over the URL needs both as they were).
+    """
 
     method: str
     path: str
     headers: dict[str, str]
     body: bytes
     query: dict[str, list[str]] = field(default_factory=dict)
+    raw_query: str = ""
+    scheme: str = "http"
+
+    def param(self, name: str) -> str | None:
+        """The first value of a query parameter, or None."""
+        values = self.query.get(name)
+        return values[0] if values else None
 
 
 @dataclass

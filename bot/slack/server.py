@@ -165,7 +165,8 @@ class WsgiApp:
             raw = self._read_body(environ, limit)
             if raw is None:
                 return refused(413, f"body too large (the limit is {limit // 1024} KiB)")
-            resp = route(HttpRequest(method, path, headers, raw, parse_qs(query)))
+            scheme = str(environ.get("wsgi.url_scheme") or "http")
+            resp = route(HttpRequest(method, path, headers, raw, parse_qs(query), query, scheme))
             data, ctype = resp.encoded()
             hdrs = [("Content-Type", ctype)] + [
                 (k, v) for k, v in resp.headers.items() if k.lower() != "content-type"

@@ -21,9 +21,12 @@ from storage.models import (
     Account,
     Category,
     ChecklistItem,
+    CrmOwner,
     DayLog,
     FitAnswer,
     Handoff,
+    HandoffQuestion,
+    Member,
     ProcessedRequest,
     Prompt,
     Study,
@@ -78,10 +81,19 @@ def person_data(session: Session, workspace_id: int, user_id: str) -> dict[str, 
                 Account.sales_rep_id == user_id,
                 Account.account_manager_id == user_id,
                 Account.owner_id == user_id,
+                Account.declared_by == user_id,
             ),
         )
     )
     data["accounts"] = [_row(a) for a in accounts]
+    data["crm_owner_map"] = [
+        _row(o)
+        for o in session.scalars(
+            select(CrmOwner).where(
+                CrmOwner.workspace_id == workspace_id, CrmOwner.slack_user == user_id
+            )
+        )
+    ]
     ticks = session.scalars(
         select(ChecklistItem)
         .join(Handoff, Handoff.id == ChecklistItem.handoff_id)
@@ -94,14 +106,36 @@ def person_data(session: Session, workspace_id: int, user_id: str) -> dict[str, 
 
 def forget(session: Session, workspace_id: int, user_id: str) -> int:
     """Erase one person: their roster entry and history; hand-offs keep the account."""
-    member = repo.get_member(session, workspace_id, user_id)
+    # locked first: a second erasure at the same moment waits, then finds nobody to erase
+    member = session.scalar(
+        select(Member)
+        .where(Member.workspace_id == workspace_id, Member.user_id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     accounts = select(Account.id).where(Account.workspace_id == workspace_id)
-    for column in (Account.sales_rep_id, Account.account_manager_id, Account.owner_id):
+    for column in (
+        Account.sales_rep_id,
+        Account.account_manager_id,
+        Account.owner_id,
+        Account.declared_by,
+    ):
         session.execute(
             update(Account)
             .where(Account.workspace_id == workspace_id, column == user_id)
             .values({column: None})
         )
+    session.execute(
+        delete(CrmOwner).where(
+            CrmOwner.workspace_id == workspace_id, CrmOwner.slack_user == user_id
+        )
+    )
+    for question in session.scalars(
+        select(HandoffQuestion).where(HandoffQuestion.workspace_id == workspace_id)
+    ):
+        kept = [m for m in question.messages or [] if m.get("user") != user_id]
+        if len(kept) != len(question.messages or []):
+            question.messages = kept
     handoffs = select(Handoff.id).where(Handoff.account_id.in_(accounts))
     session.execute(
         update(ChecklistItem)

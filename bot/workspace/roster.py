@@ -103,6 +103,7 @@ def handle_add(cmd: Command) -> None:
     if role != "manager" and (added or changed):
         lines.append("They'll get the evening prompt at their local time on work days.")
     cmd.respond(response_type="ephemeral", text="\n".join(lines), replace_original=False)
+    cmd.request.hooks.fire_members_added(services, cmd.team_id, added + changed, role)
 
 
 def handle_remove(cmd: Command) -> None:

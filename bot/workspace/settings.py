@@ -133,6 +133,8 @@ def validate(raw: dict[str, Any], known: set[str]) -> Reading:
         "checklist": items,
         "nudge_days": sorted(set(n for n in nudges if n)),
         "transfer_days": transfer,
+        "handoff_public": "public" in (raw.get("handoff_options") or []),
+        "hide_deal_value": "hide_value" in (raw.get("handoff_options") or []),
     }
     return r
 

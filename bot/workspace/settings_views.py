@@ -135,6 +135,7 @@ def settings_modal(cfg: WorkspaceConfig, categories: str) -> dict[str, Any]:
             hint="Then the transfer date, then a partner check-in every 90 days.",
         ),
         _input("transfer_days", "Ownership moves after (days)", _text(str(cfg.transfer_days))),
+        _handoff_options(cfg),
     ]
     return {
         "type": "modal",
@@ -144,6 +145,29 @@ def settings_modal(cfg: WorkspaceConfig, categories: str) -> dict[str, Any]:
         "close": plain("Cancel", 24),
         "blocks": blocks,
     }
+
+
+HANDOFF_OPTIONS = (
+    ("public", "Public hand-off channels (anyone can find and join them)"),
+    ("hide_value", "Hide the deal value in hand-off spaces"),
+)
+
+
+def _handoff_options(cfg: WorkspaceConfig) -> dict[str, Any]:
+    """Checkboxes: hand-off channels are private unless ticked; the value shown unless ticked."""
+    options = [_option(label, value) for value, label in HANDOFF_OPTIONS]
+    chosen = {"public": cfg.handoff_public, "hide_value": cfg.hide_deal_value}
+    element: dict[str, Any] = {"type": "checkboxes", "options": options}
+    initial = [o for o in options if chosen[o["value"]]]
+    if initial:  # Slack refuses an empty initial_options
+        element["initial_options"] = initial
+    return _input(
+        "handoff_options",
+        "Hand-off spaces",
+        element,
+        optional=True,
+        hint="Unticked: private channels with the deal's people, and the deal value shown.",
+    )
 
 
 def read_state(values: dict[str, Any]) -> dict[str, Any]:

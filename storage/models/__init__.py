@@ -4,7 +4,15 @@ schedule. Everything is importable from here (`from storage.models import Member
 from __future__ import annotations
 
 from storage.models.base import HOURS, MONEY, NAMING, Base, UTCDateTime, utcnow
-from storage.models.handoff import Account, ChecklistItem, Handoff, Nudge
+from storage.models.handoff import (
+    Account,
+    ChecklistItem,
+    CrmDelivery,
+    CrmOwner,
+    Handoff,
+    HandoffQuestion,
+    Nudge,
+)
 from storage.models.reports import Rollup
 from storage.models.slack import ProcessedRequest, SendPace
 from storage.models.study import FitAnswer, Study, StudyMessage
@@ -22,9 +30,12 @@ __all__ = [
     "Base",
     "Category",
     "ChecklistItem",
+    "CrmDelivery",
+    "CrmOwner",
     "DayLog",
     "FitAnswer",
     "Handoff",
+    "HandoffQuestion",
     "Member",
     "Nudge",
     "ProcessedRequest",

@@ -5,23 +5,44 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import MONEY, Base, UTCDateTime, utcnow
 
 
 class Account(Base):
-    """A won account; `key` (CRM id or normalised name) makes one hand-off per account."""
+    """A won account: one hand-off per account.
+
+    `key` is unique for ever: `crm:<id>` (or `crm:<crm>:<deal>`) when a CRM names the deal,
+    else a surrogate. `name_key`, the normalised name, is unique among the hand-offs that are
+    not closed, so a CRM win and a win typed in Slack for the same account meet.
+    """
 
     __tablename__ = "account"
-    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "key"),
+        Index(
+            "uq_account_open_name",
+            "workspace_id",
+            "name_key",
+            unique=True,
+            sqlite_where=text("status <> 'closed'"),
+            postgresql_where=text("status <> 'closed'"),
+        ),
+        Index("ix_account_workspace_crm_id", "workspace_id", "crm_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str | None] = mapped_column(String(200))  # None: the name is not known yet
+    crm: Mapped[str | None] = mapped_column(String(16))  # hubspot | pipedrive | salesforce
     crm_id: Mapped[str | None] = mapped_column(String(200))
+    crm_owner: Mapped[str | None] = mapped_column(String(300))  # "id:…" / "email:…" unmapped
+    declared_by: Mapped[str | None] = mapped_column(String(32))  # Slack user, None for webhooks
+    missing: Mapped[str | None] = mapped_column(String(200))  # what an incomplete win lacks
     value: Mapped[Decimal | None] = mapped_column(MONEY)
     won_at: Mapped[date] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
@@ -30,8 +51,8 @@ class Account(Base):
     owner_id: Mapped[str | None] = mapped_column(String(32))
     transfer_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(24))
-    # needs_account_manager | open | transferred | closed
-    source: Mapped[str] = mapped_column(String(16))  # command | modal | webhook
+    # incomplete | needs_sales_rep | needs_account_manager | open | transferred | closed
+    source: Mapped[str] = mapped_column(String(16))  # command | modal | webhook | <crm>
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -55,6 +76,8 @@ class Handoff(Base):
     # pending | setting_up | open | failed | closed
     setup_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(String(300))
+    # the last nudge's claim: a hand-off gets at most one nudge per scheduler pass
+    nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     account: Mapped[Account] = relationship(back_populates="handoff")
@@ -104,3 +127,57 @@ class Nudge(Base):
     error: Mapped[str | None] = mapped_column(String(200))
 
     handoff: Mapped[Handoff] = relationship(back_populates="nudges")
+
+
+class CrmOwner(Base):
+    """The owner map: a CRM's owner (by id or e-mail) is this Slack user."""
+
+    __tablename__ = "crm_owner"
+    __table_args__ = (UniqueConstraint("workspace_id", "crm", "owner_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    crm: Mapped[str] = mapped_column(String(16))
+    owner_key: Mapped[str] = mapped_column(String(300))  # "id:12345" or "email:dana@acme.com"
+    slack_user: Mapped[str] = mapped_column(String(32))
+    mapped_by: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CrmDelivery(Base):
+    """A CRM delivery already handled (its own delivery key): a repeat changes nothing."""
+
+    __tablename__ = "crm_delivery"
+    __table_args__ = (UniqueConstraint("workspace_id", "crm", "delivery_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    crm: Mapped[str] = mapped_column(String(16))
+    delivery_key: Mapped[str] = mapped_column(String(200))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(24))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HandoffQuestion(Base):
+    """A question put to people by DM (pick an account manager, who is this CRM owner).
+
+    `key` is the claim: `am:<account>:<local date>` asks once per day, `owner:<crm>:<owner>`
+    once for ever. `messages` holds each DM (user, channel, ts) so an answer replaces them all.
+    """
+
+    __tablename__ = "handoff_question"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # account_manager | owner | rep | incomplete
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    subject: Mapped[str | None] = mapped_column(String(300))  # the CRM owner asked about
+    asked_on: Mapped[date] = mapped_column(Date)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    messages: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -67,6 +67,7 @@ class _Rule:
     value: Any
     times: int | None
     when: Callable[[dict[str, Any]], bool] | None
+    extra: dict[str, Any] | None = None  # more fields of the error answer (e.g. `needed`)
 
 
 class FakeSlack:
@@ -240,9 +241,10 @@ class FakeSlack:
         error: str = "user_not_found",
         times: int = 1,
         when: Callable[[dict[str, Any]], bool] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
-        """The next matching call(s) answer ok:false with this error."""
-        self._rules.append(_Rule(method, "error", error, times, when))
+        """The next matching call(s) answer ok:false with this error (and `extra` fields)."""
+        self._rules.append(_Rule(method, "error", error, times, when, extra))
 
     def fail_always(
         self, method: str, error: str, when: Callable[[dict[str, Any]], bool] | None = None
@@ -453,7 +455,7 @@ class FakeSlack:
                 return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(rule.value)}
             if rule.kind == "status":
                 return int(rule.value), {"ok": False, "error": "fatal_error"}, {}
-            return 200, {"ok": False, "error": rule.value}, {}
+            return 200, {"ok": False, "error": rule.value, **(rule.extra or {})}, {}
         limited = self._over_limit(method, args)
         if limited:
             self.rate_limited_count[method] += 1
@@ -548,6 +550,14 @@ class FakeSlack:
         if user is None or user["team_id"] != team:  # a token sees its own workspace only
             return {"ok": False, "error": "user_not_found"}
         return {"ok": True, "user": user}
+
+    def _m_users_list(self, a: dict[str, Any], team: str) -> dict[str, Any]:
+        ids = sorted(uid for uid, u in self.users.items() if u["team_id"] == team)
+        start = int(a.get("cursor") or 0)
+        limit = int(a.get("limit") or 0) or len(ids) or 1
+        nxt = str(start + limit) if start + limit < len(ids) else ""
+        members = [self._user(uid) for uid in ids[start : start + limit]]
+        return {"ok": True, "members": members, "response_metadata": {"next_cursor": nxt}}
 
     def _m_users_lookupByEmail(self, a: dict[str, Any], team: str) -> dict[str, Any]:
         for uid, u in self.users.items():

@@ -126,8 +126,9 @@ def test_concurrent_webhooks_for_one_account_make_one_handoff(running: Running) 
 def test_inline_command_and_permissions(running: Running) -> None:
     setup_people(running)
     running.fake.add_user("UOTHER")
+    add_reps(running, ("USAM", "UTC"), role="hunter")
     refused = running.slack.command("won Acme am:<@UDANA> rep:<@USAM>", user_id="UOTHER").json()
-    assert "Only a manager or the sales rep" in refused["text"]
+    assert "Only managers, and reps on the roster naming themselves" in refused["text"]
     bad = running.slack.command("won Acme value:heaps", user_id="UBOSS").json()
     assert "isn't an amount" in bad["text"] and count(running, Account) == 0
     running.slack.command("won Acme Corp am:<@UDANA|dana> rep:<@USAM> value:12k", user_id="UBOSS")
@@ -249,7 +250,8 @@ def test_channel_mode_without_rights_or_fallback_tells_managers(running: Running
     told = running.fake.wait_for(
         "chat.postMessage", predicate=lambda c: c.args["channel"] == "UMGR"
     )[0]
-    assert "couldn't open a hand-off channel for *Cyberdyne*" in told.text
+    assert "The hand-off space for *Cyberdyne* could not be made" in told.text
+    assert "channels:manage" not in told.text  # Slack named no scope: none is blamed
     with running.session() as s:
         assert s.scalars(select(Handoff.status)).one() == "failed"
 
@@ -334,7 +336,7 @@ def test_handoffs_list_and_close(running: Running) -> None:
     setup_people(running)
     post_webhook(running, {"account": "Acme", "sales_rep": "USAM", "account_manager": "UDANA"})
     listing = running.slack.command("handoffs", user_id="UBOSS").json()["text"]
-    assert "*Acme*" in listing and "checklist 0/5" in listing and "next: day1 on 25 Nov" in listing
+    assert "*Acme*" in listing and "checklist 0/5" in listing and "next: day 1 on 25 Nov" in listing
     assert (
         "no open hand-off"
         in running.slack.command("handoff close Acne", user_id="UBOSS").json()["text"]

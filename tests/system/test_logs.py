@@ -138,7 +138,11 @@ def run_scenario(run: Running, sent: Sent) -> None:
     fake.fail_next("chat.postMessage", "account_inactive", when=lambda a: a["channel"] == "U3")
     run.clock.set(at(17, 30))
     done = jobs.tick(run.services, at(17, 30))
-    assert (done["prompts"], done["rollups"], done["nudges"]) == (3, 1, 4), done
+    assert (done["prompts"], done["rollups"], done["nudges"]) == (3, 1, 2), done
+    # each hand-off's second nudge waits for the next pass (one per hand-off per pass)
+    run.clock.set(at(17, 31))
+    done = jobs.tick(run.services, at(17, 31))
+    assert (done["prompts"], done["rollups"], done["nudges"]) == (0, 0, 2), done
 
     # U1 logs in the modal; U2 in plain words, and Slack retries that event once
     run.clock.set(at(18, 0))
@@ -232,7 +236,7 @@ def test_every_line_is_json_with_its_fields_and_no_secret_appears(
     assert {(x["job"], x["items"]) for x in passes} == {
         ("prompts", 3),
         ("rollups", 1),
-        ("nudges", 4),
+        ("nudges", 2),
         ("reminders", 1),
     }
     assert all(x["outcome"] == "ok" and "ms" in x for x in passes)

@@ -226,7 +226,10 @@ def test_two_processes_share_requests_and_scheduled_work_exactly_once(
 
         # the evening: two tick processes at once — prompts, nudges and the rollup
         done = ticks(cluster, evening)
-        assert (done["prompts"], done["nudges"], done["rollups"]) == (4, 4, 1), done
+        assert (done["prompts"], done["nudges"], done["rollups"]) == (4, 2, 1), done
+        # each hand-off's second nudge waits for the next pass (one per hand-off per pass)
+        done = ticks(cluster, evening + timedelta(minutes=1))
+        assert (done["prompts"], done["nudges"], done["rollups"]) == (0, 2, 0), done
 
         # logs: a modal submitted to both at once; a Slack retry to the other process
         assert a.command(f"log {day.isoformat()}", user_id="U1").status == 200

@@ -35,6 +35,10 @@ def test_defaults_match_spec() -> None:
         ({"ROLESPLIT_MANAGERS": "U123,bob"}, "ROLESPLIT_MANAGERS"),
         ({"SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL"),
         ({"ROLESPLIT_PROMPT_WINDOW_MINUTES": "0"}, "ROLESPLIT_PROMPT_WINDOW_MINUTES"),
+        ({"ROLESPLIT_PUBLIC_URL": "rolesplit.example.com"}, "ROLESPLIT_PUBLIC_URL"),
+        ({"ROLESPLIT_PUBLIC_URL": "https://x.example.com/?a=1"}, "ROLESPLIT_PUBLIC_URL"),
+        ({"ROLESPLIT_HUBSPOT_WON_STAGES": " , "}, "ROLESPLIT_HUBSPOT_WON_STAGES"),
+        ({"ROLESPLIT_SALESFORCE_ORG_ID": "00D7F0000010"}, "ROLESPLIT_SALESFORCE_ORG_ID"),
     ],
 )
 def test_malformed_values_name_the_variable(env: dict[str, str], needle: str) -> None:
@@ -42,6 +46,21 @@ def test_malformed_values_name_the_variable(env: dict[str, str], needle: str) ->
         load_settings(_env_file=None, **env)
     line = str(err.value)
     assert line.startswith(needle) and "\n" not in line
+
+
+def test_crm_settings_are_read() -> None:
+    s = load_settings(
+        _env_file=None,
+        ROLESPLIT_PUBLIC_URL="https://hooks.example.com/rolesplit/",
+        ROLESPLIT_HUBSPOT_WON_STAGES=" closedwon , 123456789 ",
+        ROLESPLIT_PIPEDRIVE_USER=" ",
+        ROLESPLIT_SALESFORCE_ORG_ID="00D7F00000107XsUAI",
+    )
+    assert s.public_url == "https://hooks.example.com/rolesplit"
+    assert s.hubspot_won_stages == "closedwon,123456789"
+    assert (s.hubspot_secret, s.pipedrive_user, s.pipedrive_password) == (None, None, None)
+    assert s.salesforce_org_id == "00D7F00000107XsUAI"
+    assert load_settings(_env_file=None).hubspot_won_stages == "closedwon"
 
 
 def test_managers_and_work_days_are_parsed() -> None:

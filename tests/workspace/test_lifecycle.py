@@ -18,8 +18,9 @@ from tests.support.daylog import add_reps
 def test_uninstall_stops_prompts_rollups_and_nudges_and_reinstall_resumes(running: Running) -> None:
     running.services.settings.rollup_channel = "C0ROLL"
     add_reps(running, ("U1", "UTC"))
+    add_reps(running, ("UBOSS", "UTC"), role="manager")
     running.fake.add_user("USAM")
-    running.slack.command("won Acme am:<@U1> rep:<@USAM>", user_id="USAM")
+    running.slack.command("won Acme am:<@U1> rep:<@USAM>", user_id="UBOSS")
     running.fake.wait_for("chat.postMessage", predicate=lambda c: "Hand-off" in c.text)
     running.fake.wait_for_response(1)  # the command has finished its work
     assert running.slack.app_uninstalled().status == 200

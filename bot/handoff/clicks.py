@@ -1,0 +1,89 @@
+"""Clicks on hand-off messages: checklist ticks, answers to questions, Retry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.handoff.assign import pick_account_manager
+from bot.handoff.owners import pick_rep
+from bot.handoff.space import refresh_intro, retry_space
+from bot.slack.context import request_of
+from storage import accounts_repo as q
+
+
+def on_toggle(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    """Tick or untick a checklist item; the value carries the intent, so replays do nothing."""
+    ack()
+    req = request_of(context)
+    services, ws = req.services, req.workspace
+    raw = body["actions"][0].get("value") or ""
+    try:
+        handoff_id_s, key, intent = raw.split(":")
+        handoff_id = int(handoff_id_s)
+    except ValueError:
+        return
+    if ws is None:
+        return
+    with services.Session.begin() as s:
+        handoff = q.load_handoff(s, handoff_id)
+        if handoff is None or handoff.account.workspace_id != ws.id:
+            return
+        changed = q.set_item(s, handoff_id, key, intent == "tick", req.user_id, services.now())
+    if changed:
+        refresh_intro(services, client, handoff_id)
+
+
+def _picked_id(body: dict[str, Any]) -> tuple[int, str] | None:
+    action = body["actions"][0]
+    try:
+        target = int(str(action.get("block_id", "")).split(":")[1])
+    except (IndexError, ValueError):
+        return None
+    user = action.get("selected_user")
+    return (target, str(user)) if user else None
+
+
+def _reply(client: WebClient, body: dict[str, Any], user_id: str, text: str) -> None:
+    channel = (body.get("container") or {}).get("channel_id") or user_id
+    client.chat_postMessage(channel=channel, text=text)
+
+
+def on_pick_am(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    """Someone asked chose the account manager for a waiting hand-off."""
+    ack()
+    picked = _picked_id(body)
+    if picked is not None:
+        req = request_of(context)
+        text = pick_account_manager(req, client, picked[0], picked[1])
+        _reply(client, body, req.user_id, text)
+
+
+def on_pick_rep(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    """Someone asked named the sales rep (and so mapped the CRM owner)."""
+    ack()
+    picked = _picked_id(body)
+    if picked is not None:
+        req = request_of(context)
+        text = pick_rep(req, client, picked[0], picked[1])
+        _reply(client, body, req.user_id, text)
+
+
+def on_retry(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    """Retry a hand-off whose space Slack refused (from `/rolesplit handoffs`)."""
+    ack()
+    try:
+        handoff_id = int(body["actions"][0].get("value") or "")
+    except ValueError:
+        return
+    req = request_of(context)
+    text = (
+        retry_space(req.services, req.team_id, handoff_id, req.user_id)
+        if req.is_manager(client)
+        else "Only managers can retry a hand-off."
+    )
+    respond(response_type="ephemeral", replace_original=False, text=text)
