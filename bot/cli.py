@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
+import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from types import FrameType
 
 from slack_bolt.error import BoltError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configured_secrets, setup_logging
 from bot.services import Services
+from bot.startup import HeldLogs, database_problem, held_logs, on_signals, slack_startup
 from storage import migrate
 from storage.models import utcnow
 
@@ -48,8 +48,8 @@ def open_database(
     settings: Settings, *, auto_migrate: bool, clock: Callable[[], datetime] | None = None
 ) -> Services:
     """Connect and check the schema: the default SQLite migrates itself, others must be current."""
-    services = Services.from_settings(settings, **({"clock": clock} if clock else {}))
     try:
+        services = Services.from_settings(settings, **({"clock": clock} if clock else {}))
         if auto_migrate and settings.is_default_sqlite:
             migrate.upgrade(services.engine)
         elif not migrate.is_current(services.engine):
@@ -58,10 +58,8 @@ def open_database(
                 f"(database at {migrate.current_revision(services.engine) or 'no revision'}, "
                 f"code at {migrate.head_revision()})"
             )
-    except OperationalError as exc:
-        raise ConfigError(
-            f"DATABASE_URL: cannot reach the database ({str(exc.orig).strip().splitlines()[0]})"
-        ) from None
+    except SQLAlchemyError as exc:
+        raise database_problem(settings, exc) from None
     return services
 
 
@@ -70,44 +68,69 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings()
     settings.require_for("socket" if args.socket else "http")
     setup_logging(settings.log_format, configured_secrets(settings))
-    services = open_database(settings, auto_migrate=True)
+    with held_logs() as held:
+        services = open_database(settings, auto_migrate=True)
+        try:
+            return _serve(args, settings, services, held)
+        finally:
+            services.dispose()
+
+
+def _serve(args: argparse.Namespace, settings: Settings, services: Services, held: HeldLogs) -> int:
     from bot import create_app
 
+    team_id = None
+    if settings.slack_bot_token and not settings.oauth:
+        with slack_startup(settings, "SLACK_BOT_TOKEN"):
+            team_id = str(services.slack.client(settings.slack_bot_token).auth_test()["team_id"])
+    # Settings has read the token; Bolt would read it from the environment again and warn
+    # that the client's copy wins: it reaches Bolt one way, on the client
+    os.environ.pop("SLACK_BOT_TOKEN", None)
     try:
-        app = create_app(settings, services)
+        with slack_startup(settings, "SLACK_BOT_TOKEN"):
+            app = create_app(settings, services)
     except BoltError as exc:
         if settings.oauth:
             raise ConfigError(f"the OAuth settings were not accepted ({exc})") from None
         raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({exc})") from None
-    if settings.slack_bot_token and not settings.oauth:
+    if team_id is not None:
         # single-workspace mode: a token that works means the app is installed (again)
         from bot.workspace import set_installed
 
-        team_id = services.slack.client(settings.slack_bot_token).auth_test()["team_id"]
-        set_installed(services, str(team_id), True)
+        set_installed(services, team_id, True)
+    handler = None
+    if args.socket:
+        from bot.slack.socket_mode import DrainingSocketModeHandler
+
+        assert settings.slack_app_token
+        handler = DrainingSocketModeHandler(app, settings.slack_app_token)
+        try:
+            with slack_startup(settings, "SLACK_APP_TOKEN"):
+                handler.connect()
+        except ConfigError:
+            handler.close()
+            raise
     scheduler = None
     if settings.scheduler == "on":
         from bot.scheduler import start_scheduler
 
         scheduler = start_scheduler(services)
     try:
-        if args.socket:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
+        if handler is not None:
+            stop = threading.Event()
+            on_signals(stop.set)
+            held.replay()
             log.info("rolesplit is running in Socket Mode")
-            SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+            stop.wait()
+            handler.drain()
+            log.info("stopped cleanly")
             return 0
         from bot.slack.server import AppServer, build_wsgi
 
-        port = args.port or settings.port
+        port = settings.port if args.port is None else args.port
         server = AppServer(build_wsgi(app, services), host=args.host, port=port)
-
-        def on_term(signum: int, _frame: FrameType | None) -> None:
-            log.info("signal %d: draining in-flight requests, then stopping", signum)
-            threading.Thread(target=server.shutdown, daemon=True).start()
-
-        signal.signal(signal.SIGTERM, on_term)
-        signal.signal(signal.SIGINT, on_term)
+        on_signals(lambda: threading.Thread(target=server.shutdown, daemon=True).start())
+        held.replay()
         log.info("rolesplit is listening on http://%s:%d/slack/events", args.host, server.port)
         server.serve_forever()
         log.info("stopped cleanly")
@@ -115,7 +138,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=True)
-        services.dispose()
 
 
 def cmd_tick(args: argparse.Namespace) -> int:
@@ -140,10 +162,8 @@ def cmd_db(args: argparse.Namespace) -> int:
     try:
         before = migrate.current_revision(services.engine)
         migrate.upgrade(services.engine)
-    except OperationalError as exc:
-        raise ConfigError(
-            f"DATABASE_URL: cannot reach the database ({str(exc.orig).strip().splitlines()[0]})"
-        ) from None
+    except SQLAlchemyError as exc:
+        raise database_problem(settings, exc) from None
     after = migrate.current_revision(services.engine)
     print(f"database at {after}" + ("" if before == after else f" (was {before or 'empty'})"))
     services.dispose()

@@ -65,6 +65,38 @@ def check_timezone(value: str) -> str:
     return value
 
 
+DATABASE_EXAMPLES = "postgresql://USER:PASSWORD@HOST:5432/DATABASE or sqlite:///rolesplit.db"
+
+
+def check_database_url(value: str) -> str:
+    """A URL rolesplit can open (PostgreSQL or SQLite, an installed driver), or ValueError.
+
+    The messages never repeat the URL: it may hold a password.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    from storage.db import normalise_url
+
+    try:
+        url = make_url(normalise_url(value))
+    except ArgumentError:
+        raise ValueError(f"it is not a database URL: write {DATABASE_EXAMPLES}") from None
+    except ValueError:  # the port is not a number
+        raise ValueError(f"its port is not a number: write {DATABASE_EXAMPLES}") from None
+    backend = url.get_backend_name()
+    if backend not in ("postgresql", "sqlite"):
+        raise ValueError(f"{backend} is not supported: write {DATABASE_EXAMPLES}")
+    try:
+        url.get_dialect().import_dbapi()
+    except (NoSuchModuleError, ImportError):
+        raise ValueError(
+            f"the driver {url.get_driver_name()!r} is not installed: write "
+            "postgresql://… (psycopg, installed with rolesplit) or sqlite:///…"
+        ) from None
+    return value
+
+
 class Settings(BaseSettings):
     """Every variable of SPEC.md's configuration table."""
 
@@ -139,6 +171,22 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"{value!r} is not an http(s) URL")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        return check_database_url(value.strip())
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _check_app_token(cls, value: str | None) -> str | None:
+        value = (value or "").strip() or None
+        if value is not None and not value.startswith("xapp-"):
+            raise ValueError(
+                "an app-level token starts with xapp- (Basic Information → App-Level Tokens; "
+                "xoxb- is the bot token, SLACK_BOT_TOKEN)"
+            )
+        return value
 
     @field_validator(
         "slack_bot_token",

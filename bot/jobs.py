@@ -8,14 +8,27 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot import handoff, reports, study, timelog
 from bot.services import Services
+from storage import repo
 
 log = logging.getLogger("bot.jobs")
 
 Job = Callable[[Services, datetime], int]
+
+# Slack retries an event for about 6 minutes and never retries a click or a submission: a
+# day of idempotency keys covers every retry with a wide margin
+PROCESSED_RETENTION = timedelta(days=1)
+
+
+def prune_bookkeeping(services: Services, now: datetime) -> int:
+    """Forget idempotency keys past their retention and OAuth states that expired unused."""
+    with services.Session.begin() as s:
+        keys = repo.prune_processed_requests(s, now - PROCESSED_RETENTION)
+        return keys + repo.prune_oauth_states(s, now)
+
 
 JOBS: tuple[tuple[str, Job], ...] = (
     ("prompts", timelog.send_prompts),
@@ -25,6 +38,7 @@ JOBS: tuple[tuple[str, Job], ...] = (
     ("handoff_waiting", handoff.ask_waiting),
     ("study_dms", study.send_study_dms),
     ("study_end", study.end_studies),
+    ("prune", prune_bookkeeping),
 )
 
 

@@ -24,15 +24,25 @@ from storage.db import make_engine, make_sessionmaker
 from storage.models import Workspace, utcnow
 
 USER_INFO_TTL_SECONDS = 300.0
+CACHE_ENTRIES = 10_000  # per cache: a users.info answer is ~2 KB, so at most ~20 MB
 
 
 class TTLCache:
-    """A tiny thread-safe cache with per-entry expiry (Slack data that rarely changes)."""
+    """A tiny thread-safe cache with per-entry expiry and a size bound (Slack data that
+    rarely changes): when full, expired entries go first, then the oldest."""
 
-    def __init__(self, ttl: float, clock: Callable[[], float] = _time.monotonic) -> None:
-        self._ttl, self._clock = ttl, clock
+    def __init__(
+        self,
+        ttl: float,
+        clock: Callable[[], float] = _time.monotonic,
+        max_entries: int = CACHE_ENTRIES,
+    ) -> None:
+        self._ttl, self._clock, self.max_entries = ttl, clock, max_entries
         self._data: dict[Any, tuple[float, Any]] = {}
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._data)
 
     def get(self, key: Any) -> Any | None:
         """The cached value, or None when absent or expired."""
@@ -46,9 +56,14 @@ class TTLCache:
     def put(self, key: Any, value: Any) -> None:
         """Store a value for the cache's lifetime."""
         with self._lock:
-            if len(self._data) > 50_000:
-                self._data.clear()
-            self._data[key] = (self._clock() + self._ttl, value)
+            now = self._clock()
+            self._data.pop(key, None)  # a refreshed entry becomes the newest
+            if len(self._data) >= self.max_entries:
+                for old in [k for k, (expires, _v) in self._data.items() if expires < now]:
+                    del self._data[old]
+                while len(self._data) >= self.max_entries:  # insertion order: oldest first
+                    del self._data[next(iter(self._data))]
+            self._data[key] = (now + self._ttl, value)
 
     def drop(self, key: Any) -> None:
         """Forget one entry."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import DateTime, and_, bindparam, column, delete, select, table
 from sqlalchemy.orm import Session
 
 from storage.db import insert_ignore
@@ -277,3 +277,35 @@ def claim_key(session: Session, key: str, now: datetime | None = None) -> bool:
     return insert_ignore(
         session, ProcessedRequest, {"key": key[:200], "created_at": now or utcnow()}, ["key"]
     )
+
+
+PRUNE_BATCH = 5000
+# slack_sdk's OAuth state store (migration 0003): one row per install attempt, deleted when used
+_OAUTH_STATES = table("slack_oauth_states", column("id"), column("expire_at", DateTime()))
+
+
+def prune_processed_requests(session: Session, before: datetime) -> int:
+    """Delete idempotency keys recorded before `before` (a batch at a time); how many went."""
+    from storage.models import ProcessedRequest
+
+    old = (
+        select(ProcessedRequest.key)
+        .where(ProcessedRequest.created_at < before)
+        .limit(PRUNE_BATCH)
+        .scalar_subquery()
+    )
+    result = session.execute(delete(ProcessedRequest).where(ProcessedRequest.key.in_(old)))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def prune_oauth_states(session: Session, now: datetime) -> int:
+    """Delete OAuth states that expired unused (install pages opened and left); how many."""
+    cutoff = now.astimezone(UTC).replace(tzinfo=None)  # the store keeps naive UTC
+    old = (
+        select(_OAUTH_STATES.c.id)
+        .where(_OAUTH_STATES.c.expire_at < cutoff)
+        .limit(PRUNE_BATCH)
+        .scalar_subquery()
+    )
+    result = session.execute(delete(_OAUTH_STATES).where(_OAUTH_STATES.c.id.in_(old)))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
+import logging
 import re
 import time
 from datetime import date
@@ -13,7 +13,8 @@ from functools import partial
 from typing import Any
 
 from slack_bolt import App
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import exc as db_errors
 from sqlalchemy import select
 
 from bot.handoff.declare import WinInput, declare_win, workspace_today
@@ -22,13 +23,19 @@ from bot.logs import annotate
 from bot.services import Services
 from bot.slack.app import Wiring
 from bot.slack.client import NoTokenError
+from bot.slack.inbound import BadInput, load_json
 from bot.slack.routes import HttpRequest, HttpResponse
 from storage import repo
-from storage.models import Workspace
+from storage.models import MONEY, Workspace
+
+log = logging.getLogger(__name__)
 
 PATH = "/webhooks/deal-won"
 MAX_BODY = 64 * 1024
 MAX_AGE = 300
+# what the account.value column holds: Numeric(14, 2) → below 10^12
+MAX_VALUE = Decimal(10) ** ((MONEY.precision or 14) - (MONEY.scale or 2))
+DB_DOWN = (db_errors.OperationalError, db_errors.InterfaceError, db_errors.TimeoutError)
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -66,16 +73,37 @@ def _text(
 
 
 def handle(services: Services, req: HttpRequest) -> HttpResponse:
-    """Validate, authenticate, resolve people and declare the win (idempotent)."""
+    """Validate, authenticate, resolve people and declare the win (idempotent).
+
+    Every answer is JSON: a database that does not answer is a `503` and Slack failing a
+    `502`, both safe to retry (a win is recorded once per account).
+    """
     secret = services.settings.webhook_secret
     if not secret:
         return HttpResponse(404, {"error": "webhook disabled: set ROLESPLIT_WEBHOOK_SECRET"})
     if not authenticated(secret, req, time.time()):
         return HttpResponse(401, {"error": "bad or missing authentication"})
     try:
-        data = json.loads(req.body or b"")
-    except (ValueError, UnicodeDecodeError):
-        return bad("body", "is not valid JSON")
+        return _handle(services, req)
+    except DB_DOWN as exc:
+        log.warning("deal-won: database not answering (%s)", type(exc).__name__)
+        return HttpResponse(
+            503,
+            {"error": "the database is not answering: nothing was stored, retry in a minute"},
+            {"Retry-After": "60"},
+        )
+    except (SlackClientError, OSError) as exc:
+        log.warning("deal-won: Slack not answering (%s)", type(exc).__name__)
+        return HttpResponse(502, {"error": "Slack did not answer: retry in a minute"})
+
+
+def _handle(services: Services, req: HttpRequest) -> HttpResponse:
+    try:
+        data = load_json((req.body or b"").decode("utf-8"), max_int_digits=40)
+    except UnicodeDecodeError:
+        return bad("body", "is not UTF-8")
+    except BadInput as exc:
+        return bad(exc.field, exc.message)
     if not isinstance(data, dict):
         return bad("body", "must be a JSON object")
     fields: dict[str, Any] = {}
@@ -91,22 +119,14 @@ def handle(services: Services, req: HttpRequest) -> HttpResponse:
         if isinstance(value, HttpResponse):
             return value
         fields[name] = value
-    value = data.get("value")
-    if value is not None:
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            return bad("value", "must be a number")
-        try:
-            fields["value"] = Decimal(str(value)).quantize(Decimal("0.01"))
-        except InvalidOperation:
-            return bad("value", "must be a number")
-        if not fields["value"].is_finite() or fields["value"] < 0:
-            return bad("value", "must be a positive number")
-    won_at = data.get("won_at")
-    if won_at is not None:
-        try:
-            fields["won_at"] = date.fromisoformat(str(won_at)[:10])
-        except ValueError:
-            return bad("won_at", "must be an ISO date like 2026-11-24")
+    amount = _value(data.get("value"))
+    if isinstance(amount, HttpResponse):
+        return amount
+    fields["value"] = amount
+    won_at = _won_at(data.get("won_at"))
+    if isinstance(won_at, HttpResponse):
+        return won_at
+    fields["won_at"] = won_at
     team = resolve_team(services, fields["team_id"])
     if isinstance(team, HttpResponse):
         return team
@@ -139,6 +159,34 @@ def handle(services: Services, req: HttpRequest) -> HttpResponse:
     if result.error:  # Slack refused the space: the hand-off is recorded, not started
         answer["error"] = result.error
     return HttpResponse(202, answer)
+
+
+def _value(value: Any) -> Decimal | HttpResponse | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return bad("value", "must be a number")
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        return bad("value", "must be a number")
+    if not amount.is_finite() or amount < 0:
+        return bad("value", "must be a positive number")
+    if amount >= MAX_VALUE:
+        return bad("value", f"must be less than {MAX_VALUE:,}")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _won_at(value: Any) -> date | HttpResponse | None:
+    """The date's form; its range (a year back, not ahead) is checked in the workspace's zone."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return bad("won_at", "must be an ISO date like 2026-11-24")
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return bad("won_at", "must be an ISO date like 2026-11-24")
 
 
 def resolve_team(services: Services, team_id: str | None) -> str | HttpResponse:

@@ -21,11 +21,20 @@ log = logging.getLogger(__name__)
 _INLINE = threading.local()
 
 
+QUEUE_LIMIT = 500  # listener and post-ack tasks outstanding before new requests must wait
+ADMIT_WAIT_S = 1.0  # how long a new request waits for room before it is refused (503)
+
+
 class ListenerPool(Executor):
     """`submit` runs Bolt's listeners; `defer` queues post-ack work on its own, narrower lane.
 
     Acks come first: a deferred task waits (up to `yield_ms`) to start while requests are
     being answered (see `answering`), unless the post-ack backlog has grown past `max_backlog`.
+
+    Back-pressure: the work outstanding on both lanes is bounded by `queue_limit`. The edge
+    asks `admit()` before it dispatches a request; while the lanes are full it waits, and
+    when they stay full it refuses the request with a retryable answer instead of queueing
+    more than memory and a `SIGTERM` drain can take.
     """
 
     def __init__(
@@ -34,14 +43,33 @@ class ListenerPool(Executor):
         after_ack: int = 1,
         *,
         yield_ms: float = 50.0,
-        max_backlog: int = 1000,
+        max_backlog: int = 100,
+        queue_limit: int = QUEUE_LIMIT,
     ) -> None:
         self._listeners = ThreadPoolExecutor(listeners, thread_name_prefix="listener")
         self._after = ThreadPoolExecutor(after_ack, thread_name_prefix="after-ack")
         self._yield_s, self._max_backlog = yield_ms / 1000, max_backlog
+        self.queue_limit = queue_limit
         self._busy = 0  # requests being answered (dispatched, not yet acked)
         self._backlog = 0  # deferred tasks not yet finished
+        self._listening = 0  # listener-lane tasks not yet finished
         self._cond = threading.Condition()
+
+    @property
+    def outstanding(self) -> int:
+        """Tasks queued or running on both lanes."""
+        return self._backlog + self._listening
+
+    def admit(self, timeout: float = ADMIT_WAIT_S) -> bool:
+        """Wait up to `timeout` s for room on the lanes; False when they stay full."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._backlog + self._listening >= self.queue_limit:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(left)
+        return True
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         """A listener (Bolt calls this for every request); run here when marked `inline`."""
@@ -50,7 +78,23 @@ class ListenerPool(Executor):
             done: Future[Any] = Future()
             done.set_result(fn(*args, **kwargs))
             return done
-        return self._listeners.submit(fn, *args, **kwargs)
+        return self._on_listener_lane(fn, *args, **kwargs)
+
+    def _on_listener_lane(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._cond:
+            self._listening += 1
+        try:
+            future = self._listeners.submit(fn, *args, **kwargs)
+        except RuntimeError:
+            self._task_done("_listening")
+            raise
+        future.add_done_callback(lambda _f: self._task_done("_listening"))
+        return future
+
+    def _task_done(self, counter: str) -> None:
+        with self._cond:
+            setattr(self, counter, getattr(self, counter) - 1)
+            self._cond.notify_all()
 
     @contextmanager
     def inline(self, enabled: bool = True) -> Iterator[None]:
@@ -64,7 +108,7 @@ class ListenerPool(Executor):
     def soon(self, fn: Callable[..., Any], /, *args: Any) -> None:
         """Time-sensitive work after an ack (e.g. views.open with a trigger id): listener lane."""
         try:
-            future = self._listeners.submit(fn, *args)
+            future = self._on_listener_lane(fn, *args)
         except RuntimeError:  # shutting down: do it here, like `defer`, rather than drop it
             fn(*args)
             return
@@ -90,8 +134,7 @@ class ListenerPool(Executor):
         try:
             future = self._after.submit(self._after_acks, fn, args)
         except RuntimeError:  # shut down: finish it here rather than drop it
-            with self._cond:
-                self._backlog -= 1
+            self._task_done("_backlog")
             fn(*args)
             return
         future.add_done_callback(self._deferred_done)
@@ -107,8 +150,7 @@ class ListenerPool(Executor):
         fn(*args)
 
     def _deferred_done(self, future: Future[Any]) -> None:
-        with self._cond:
-            self._backlog -= 1
+        self._task_done("_backlog")
         _log_failure(future)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:

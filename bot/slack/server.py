@@ -6,25 +6,28 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
-import waitress
-from slack_bolt import App, BoltRequest, BoltResponse
-from waitress import wasyncore
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.request.internals import build_context
 
 from bot.logs import request_outcome, request_scope
 from bot.services import Services
 from bot.slack.app import wiring_of
+from bot.slack.httpd import AppServer, HealthCheck, Limits
+from bot.slack.inbound import BadInput, parse_slack_body, signature_ok
 from bot.slack.kinds import classify
 from bot.slack.routes import HttpRequest, Route
-from storage.db import ping
+from bot.slack.shape import check_shape
 
 log = logging.getLogger("bot.http")
+__all__ = ["AppServer", "WsgiApp", "build_wsgi"]
 
 SLACK_PATH = "/slack/events"
-MAX_SLACK_BODY = 1024 * 1024
+MAX_SLACK_BODY = Limits.body_bytes
+Answer = tuple[int, list[tuple[str, str]], bytes, dict[str, Any]]
 
 
 REASONS = {
@@ -38,8 +41,24 @@ REASONS = {
     405: "Method Not Allowed",
     413: "Payload Too Large",
     500: "Internal Server Error",
+    502: "Bad Gateway",
     503: "Service Unavailable",
 }
+
+
+def json_answer(
+    status: int, body: dict[str, Any], meta: dict[str, Any] | None = None, **headers: str
+) -> Answer:
+    """A JSON answer (every error the edge gives is one)."""
+    hdrs = [("Content-Type", "application/json")] + [
+        (k.replace("_", "-"), v) for k, v in headers.items()
+    ]
+    return status, hdrs, json.dumps(body).encode(), meta or {}
+
+
+def refused(status: int, reason: str, **headers: str) -> Answer:
+    """A request refused at the edge: `{"error": reason}`, logged as one warning line."""
+    return json_answer(status, {"error": reason}, {"reason": reason}, **headers)
 
 
 class WsgiApp:
@@ -57,6 +76,9 @@ class WsgiApp:
         self.route_limits = dict(route_limits or {})
         self.inflight = 0
         self._lock = threading.Lock()
+        self.health = HealthCheck(services.engine)
+        runner = getattr(app, "_listener_runner", None)
+        self.pool = getattr(runner, "listener_executor", None)
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -68,7 +90,11 @@ class WsgiApp:
         meta: dict[str, Any] = {}
         try:
             with request_scope() as annotated:
-                status, headers, body, meta = self._handle(environ)
+                try:
+                    status, headers, body, meta = self._handle(environ)
+                except Exception:  # a bug: one traceback in the log, a JSON 500 to the caller
+                    log.exception("request failed", extra={"outcome": "error"})
+                    status, headers, body, meta = json_answer(500, {"error": "internal error"})
                 meta = {**meta, **annotated}
         finally:
             with self._lock:
@@ -92,12 +118,12 @@ class WsgiApp:
             "outcome": request_outcome(status),
         }
         fields.update(meta)
-        level = logging.WARNING if status >= 500 else logging.INFO
+        level = logging.WARNING if status >= 500 or "reason" in meta else logging.INFO
         log.log(level, "%s %s %s", method, path, status, extra=fields)
 
     def _read_body(self, environ: dict[str, Any], limit: int) -> bytes | None:
         try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
+            length = max(0, int(environ.get("CONTENT_LENGTH") or 0))
         except ValueError:
             length = 0
         if length > limit:
@@ -108,35 +134,37 @@ class WsgiApp:
         data = stream.read(limit + 1)
         return None if len(data) > limit else bytes(data)
 
-    def _handle(
-        self, environ: dict[str, Any]
-    ) -> tuple[int, list[tuple[str, str]], bytes, dict[str, Any]]:
+    def _healthz(self) -> Answer:
+        ok = self.health.check()
+        if ok:
+            return json_answer(200, {"status": "ok"})
+        reason = (
+            "database not answering"
+            if ok is False
+            else f"database did not answer within {self.health.timeout:g} s"
+        )
+        return json_answer(503, {"status": "unavailable", "reason": reason})
+
+    def _handle(self, environ: dict[str, Any]) -> Answer:
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "/")
         query = environ.get("QUERY_STRING", "")
         if path == "/healthz" and method in ("GET", "HEAD"):
-            ok = ping(self.services.engine)
-            body = json.dumps(
-                {"status": "ok"}
-                if ok
-                else {"status": "unavailable", "reason": "database not answering"}
-            )
-            return (200 if ok else 503), [("Content-Type", "application/json")], body.encode(), {}
+            return self._healthz()
         headers = {
             k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")
         }
         if environ.get("CONTENT_TYPE"):
             headers["content-type"] = environ["CONTENT_TYPE"]
         route = self.routes.get((method, path))
+        if route is None and any(p == path for _m, p in self.routes):
+            allowed = ", ".join(sorted(m for m, p in self.routes if p == path))
+            return refused(405, f"use {allowed}", Allow=allowed)
         if route is not None:
-            raw = self._read_body(environ, self.route_limits.get(path, MAX_SLACK_BODY))
+            limit = self.route_limits.get(path, MAX_SLACK_BODY)
+            raw = self._read_body(environ, limit)
             if raw is None:
-                return (
-                    413,
-                    [("Content-Type", "application/json")],
-                    json.dumps({"error": "body too large"}).encode(),
-                    {},
-                )
+                return refused(413, f"body too large (the limit is {limit // 1024} KiB)")
             scheme = str(environ.get("wsgi.url_scheme") or "http")
             resp = route(HttpRequest(method, path, headers, raw, parse_qs(query), query, scheme))
             data, ctype = resp.encoded()
@@ -159,26 +187,48 @@ class WsgiApp:
             return self._bolt(bolt, {})
         if path == SLACK_PATH:
             if method != "POST":
-                return 405, [("Allow", "POST")], b"", {}
-            raw = self._read_body(environ, MAX_SLACK_BODY)
-            if raw is None:
-                return 413, [], b"", {}
-            bolt_req = BoltRequest(
-                body=raw.decode("utf-8", "replace"), query=query, headers=headers
-            )
-            answer = self.app.dispatch(bolt_req)
-            meta = {
-                "team_id": bolt_req.context.team_id or "",
-                "kind": classify(bolt_req.body).label,
-                "retry": headers.get("x-slack-retry-num", ""),
-            }
-            return self._bolt(answer, meta)
-        return 404, [("Content-Type", "text/plain")], b"Not Found", {}
+                return refused(405, "use POST", Allow="POST")
+            return self._slack(environ, query, headers)
+        return refused(404, "not found")
+
+    def _slack(self, environ: dict[str, Any], query: str, headers: dict[str, str]) -> Answer:
+        """Verify the signature on the raw bytes, then parse (bounded), check and clean."""
+        raw = self._read_body(environ, MAX_SLACK_BODY)
+        if raw is None:
+            return refused(413, f"body too large (the limit is {MAX_SLACK_BODY // 1024} KiB)")
+        secret = self.services.settings.slack_signing_secret or ""
+        timestamp = headers.get("x-slack-request-timestamp", "")
+        signature = headers.get("x-slack-signature", "")
+        if not signature_ok(secret, timestamp, signature, raw, time.time()):
+            return refused(401, "invalid request")
+        try:
+            text = raw.decode("utf-8")
+            body = parse_slack_body(text, headers.get("content-type", "").split(";")[0] or None)
+            check_shape(body)
+        except UnicodeDecodeError:
+            return refused(400, "body: is not UTF-8")
+        except BadInput as exc:
+            return refused(400, str(exc))
+        admit = getattr(self.pool, "admit", None)
+        if admit is not None and not admit():
+            return refused(503, "busy: try again in a moment", Retry_After="1")
+        # Bolt's own headers are not taken from outside
+        passed: dict[str, str | Sequence[str]] = {
+            k: v for k, v in headers.items() if not k.startswith("x-slack-bolt-")
+        }
+        bolt_req = BoltRequest(body="", query=query, headers=passed)
+        bolt_req.raw_body, bolt_req.body = text, body  # Bolt checks the signature on raw_body
+        bolt_req.context = build_context(BoltContext({}), body)
+        answer = self.app.dispatch(bolt_req)
+        meta = {
+            "team_id": bolt_req.context.team_id or "",
+            "kind": classify(body).label,
+            "retry": headers.get("x-slack-retry-num", ""),
+        }
+        return self._bolt(answer, meta)
 
     @staticmethod
-    def _bolt(
-        resp: BoltResponse, meta: dict[str, Any]
-    ) -> tuple[int, list[tuple[str, str]], bytes, dict[str, Any]]:
+    def _bolt(resp: BoltResponse, meta: dict[str, Any]) -> Answer:
         hdrs = [
             (k, v)
             for k, values in resp.headers.items()
@@ -187,69 +237,6 @@ class WsgiApp:
         ]
         body = resp.body.encode() if isinstance(resp.body, str) else resp.body
         return resp.status, hdrs, body, meta
-
-
-class AppServer:
-    """A waitress server that can run in the foreground or a thread and drains on shutdown."""
-
-    def __init__(
-        self, wsgi: WsgiApp, host: str = "0.0.0.0", port: int = 3000, threads: int = 8
-    ) -> None:
-        self.wsgi = wsgi
-        self.server: Any = waitress.create_server(
-            wsgi,
-            host=host,
-            port=port,
-            threads=threads,
-            ident="rolesplit",
-            clear_untrusted_proxy_headers=True,
-            channel_timeout=30,
-        )
-        self._thread: threading.Thread | None = None
-        self._stopped = threading.Event()
-
-    @property
-    def port(self) -> int:
-        """The bound port (useful with port 0)."""
-        return int(self.server.effective_port)
-
-    @property
-    def url(self) -> str:
-        """Base URL on loopback."""
-        return f"http://127.0.0.1:{self.port}"
-
-    def serve_forever(self) -> None:
-        """Run the server loop in this thread until shutdown()."""
-        self.server.run()
-        self._stopped.set()
-
-    def start(self) -> AppServer:
-        """Serve from a daemon thread (tests, benchmarks)."""
-        self._thread = threading.Thread(target=self.serve_forever, name="http", daemon=True)
-        self._thread.start()
-        return self
-
-    def shutdown(self, timeout: float = 10.0) -> None:
-        """Stop accepting, let in-flight requests and post-ack work finish, then close."""
-        deadline = time.monotonic() + timeout
-        self.server.accepting = False
-        self.server.trigger.pull_trigger(self._close_listener)
-        while self.wsgi.inflight and time.monotonic() < deadline:
-            time.sleep(0.02)
-        self.wsgi.app.listener_runner.listener_executor.shutdown(wait=True)
-        time.sleep(0.05)  # let the last responses flush
-        self.server.task_dispatcher.shutdown(
-            cancel_pending=False, timeout=max(0.1, deadline - time.monotonic())
-        )
-        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        else:
-            self._stopped.wait(timeout=5)
-
-    def _close_listener(self) -> None:
-        self.server.del_channel()
-        self.server.socket.close()
 
 
 def build_wsgi(app: App, services: Services) -> WsgiApp:
