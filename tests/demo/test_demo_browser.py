@@ -80,12 +80,15 @@ def test_demo_in_a_browser(demo: Demo, page: object) -> None:
     messages = pg.locator("[data-testid=messages]")  # type: ignore[attr-defined]
     expect(messages).to_contain_text("Logged Wed 4 Mar: 8 h")
 
-    # the manager: /rolesplit report answers with the verdict
+    # the manager: the last four weeks' report answers with the verdict and how sure it is (the
+    # sample team sits close to the line, so the honest verdict is "inconclusive — keep logging")
     pg.select_option("[data-testid=you-are]", "U0MAYA")  # type: ignore[attr-defined]
     expect(pg.locator("[data-testid=nav-sales-leadership]")).to_be_visible()  # type: ignore[attr-defined]
-    pg.fill("[data-testid=composer]", "/rolesplit report")  # type: ignore[attr-defined]
+    pg.fill("[data-testid=composer]", "/rolesplit report 28d")  # type: ignore[attr-defined]
     pg.keyboard.press("Enter")  # type: ignore[attr-defined]
-    expect(messages).to_contain_text("Verdict:")
+    expect(messages).to_contain_text("Inconclusive — keep logging. 55% farming")
+    expect(messages).to_contain_text("90% sure it is between")
+    expect(messages).to_contain_text("What counts: hunting =")
     expect(messages).to_contain_text("Capacity:")
 
     # Monday 09:00: the rollup and its chart in the rollup channel
