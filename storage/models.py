@@ -81,6 +81,8 @@ class Workspace(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     installed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # single-workspace mode: when the managers' first-start message was claimed (sent once)
+    greeted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     members: Mapped[list[Member]] = relationship(back_populates="workspace")
@@ -111,6 +113,11 @@ class Member(Base):
         Boolean, default=False, server_default=text("false")
     )
     last_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the welcome DM: `first` or `again` while one is owed (set by /rolesplit add), claimed
+    # before it is sent and cleared once it went out — one per addition, however often added
+    welcome_due: Mapped[str | None] = mapped_column(String(8))
+    welcome_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    welcomed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     workspace: Mapped[Workspace] = relationship(back_populates="members")
@@ -119,6 +126,29 @@ class Member(Base):
     def is_rep(self) -> bool:
         """Reps answer the evening prompt; managers do not."""
         return self.role in ("hunter", "farmer", "hybrid")
+
+
+class AwayPeriod(Base):
+    """Days a rep is away, inclusive: paused, marked away by a manager, or a Slack status.
+
+    The history stays (a pause ended early is shortened, not deleted) so reports can tell away
+    days from missed ones.
+    """
+
+    __tablename__ = "away_period"
+    __table_args__ = (
+        UniqueConstraint("member_id", "kind", "first_day"),
+        Index("ix_away_period_last_day", "last_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))  # paused | away | status
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    set_by: Mapped[str | None] = mapped_column(String(32))  # who marked it (a manager, the rep)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Category(Base):
