@@ -97,6 +97,7 @@ class Settings(BaseSettings):
     tick_seconds: int = Field(default=60, alias="ROLESPLIT_TICK_SECONDS", ge=1, le=3600)
     scheduler: Literal["on", "off"] = Field(default="on", alias="ROLESPLIT_SCHEDULER")
     log_format: Literal["text", "json"] = Field(default="text", alias="ROLESPLIT_LOG_FORMAT")
+    holidays: str | None = Field(default=None, alias="ROLESPLIT_HOLIDAYS")
 
     @field_validator("managers", mode="before")
     @classmethod
@@ -130,6 +131,17 @@ class Settings(BaseSettings):
     @classmethod
     def _check_timezone(cls, value: str) -> str:
         return check_timezone(value.strip())
+
+    @field_validator("holidays")
+    @classmethod
+    def _check_holidays(cls, value: str | None) -> str | None:
+        from bot.calendar import SETTING, parse_holidays_setting
+
+        try:
+            cal = parse_holidays_setting(value)
+        except ValueError as exc:  # the message names the variable already: said once
+            raise ValueError(str(exc).removeprefix(f"{SETTING}: ")) from None
+        return cal.code if cal else None
 
     @field_validator("slack_api_url")
     @classmethod

@@ -40,6 +40,7 @@ class WorkspaceConfig:
     checkin_days: int = DEFAULT_CHECKIN_DAYS
     am_week_hours: int = DEFAULT_AM_WEEK_HOURS
     edit_window_days: int = 14
+    holidays: str | None = None  # country (and region) whose public holidays are days off
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -69,5 +70,6 @@ def effective(settings: Settings, overrides: dict[str, Any] | None) -> Workspace
         else DEFAULT_NUDGE_DAYS,
         checkin_days=int(o.get("checkin_days") or DEFAULT_CHECKIN_DAYS),
         am_week_hours=int(o.get("am_week_hours") or DEFAULT_AM_WEEK_HOURS),
+        holidays=o.get("holidays", settings.holidays) or None,
         extra=dict(o),
     )
