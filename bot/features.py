@@ -9,6 +9,7 @@ from types import ModuleType
 FEATURE_MODULES: tuple[str, ...] = (
     "bot.workspace.roster",
     "bot.workspace.lifecycle",
+    "bot.workspace.away",
     "bot.timelog.listeners",
     "bot.timelog.prompts",
     "bot.reports.command",

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from bot.calendar import calendar_for, is_holiday
 from bot.config import parse_work_days
 from bot.reports.period import Period, work_days_between
 from bot.reports.rules import (
@@ -21,6 +22,7 @@ from bot.reports.rules import (
     whole_percentages,
 )
 from bot.wsconfig import WorkspaceConfig
+from storage import away_repo
 from storage import report_queries as q
 from storage.models import Workspace
 
@@ -89,7 +91,16 @@ def build_report(
     ]
     by_id = {c.id: c for c in cats}
     reps: list[RepLine] = []
-    for m in q.period_hours(session, ws.id, period.first, period.last, user_ids):
+    members = q.period_hours(session, ws.id, period.first, period.last, user_ids)
+    cal = calendar_for(cfg.holidays)
+    away = away_repo.away_days(
+        session,
+        [m.member_id for m in members],
+        period.first,
+        period.last,
+        holiday=lambda day: is_holiday(cal, day),
+    )
+    for m in members:
         hours = {by_id[cid].key: h for cid, h in m.hours.items() if cid in by_id}
         s = split((by_id[cid].kind, h) for cid, h in m.hours.items() if cid in by_id)
         days = parse_work_days(m.work_days) if m.work_days else cfg.work_days
@@ -104,7 +115,9 @@ def build_report(
                 s,
                 m.days_logged,
                 m.days_off,
-                work_days_between(start, end, days),
+                # away days (paused, marked away, holidays, an away status) are not work days
+                work_days_between(start, end, days)
+                - sum(1 for d in away[m.member_id] if start <= d <= end and d.weekday() in days),
             )
         )
     team = sum((r.split for r in reps), Split())

@@ -35,7 +35,7 @@ from bot.timecalc import (
 from bot.timelog import views as views
 from bot.timelog.parse import MAX_DAY, CategoryRef, read_words
 from bot.wsconfig import effective
-from storage import repo
+from storage import away_repo, repo
 from storage import timelog_repo as tl
 from storage.models import Member
 
@@ -500,6 +500,7 @@ def handle_pause(cmd: Command) -> None:
         member = s.get(Member, w.member.id)
         assert member is not None
         member.paused_until = until
+        away_repo.set_period(s, member.id, away_repo.PAUSED, w.today, until, now=cmd.services.now())
     cmd.ack(
         response_type="ephemeral",
         text=f"⏸️ Paused: no evening prompts through {views.day_label(until)}. They restart "
@@ -517,6 +518,7 @@ def handle_resume(cmd: Command) -> None:
         member = s.get(Member, w.member.id)
         assert member is not None
         was, member.paused_until = member.paused_until, None
+        away_repo.end_period(s, member.id, away_repo.PAUSED, w.today)
     head = (
         "▶️ Welcome back — evening prompts are on again."
         if was

@@ -38,6 +38,14 @@ from bot.timecalc import (
     zone,
 )
 from bot.timelog import views as views
+from bot.timelog.away_check import (
+    StatusReads,
+    before_reminder,
+    holiday_reason,
+    log_skip,
+    marked_away,
+    skip_prompt,
+)
 from bot.wsconfig import WorkspaceConfig
 from storage import repo
 from storage import timelog_repo as tl
@@ -147,6 +155,7 @@ class Pass:
         self.services, self.now = services, now
         self.started = time.monotonic()
         self.budget = pass_budget(services.settings.tick_seconds)
+        self.statuses = StatusReads(services)  # Slack statuses read this pass
 
     def lease(self) -> datetime:
         """The instant to store on claims and sends."""
@@ -204,6 +213,8 @@ def find_due(services: Services, now: datetime) -> list[DueItem]:
             cfg.prompt_window_minutes,
             c.paused_until,
         )
+        if d is not None and holiday_reason(cfg, d.local_date):
+            d = None  # a public holiday: nobody is asked
         retry = retries.pop(c.member_id, None)
         if retry is not None and (d is None or d.local_date != retry.local_date):
             if d is not None or now >= retry.due_at + timedelta(minutes=cfg.prompt_window_minutes):
@@ -228,11 +239,15 @@ def find_due(services: Services, now: datetime) -> list[DueItem]:
     with services.read() as s:
         done = tl.handled(s, {d.due.local_date for d in due})
         recent = tl.prompted_since(s, now - MIN_PROMPT_GAP)
+    away = marked_away(services, [(d.member_id, d.due.local_date) for d in due])
     return [
         d
         for d in due
-        if d.retry is not None
-        or ((d.member_id, d.due.local_date) not in done and d.member_id not in recent)
+        if d.member_id not in away
+        and (
+            d.retry is not None
+            or ((d.member_id, d.due.local_date) not in done and d.member_id not in recent)
+        )
     ]
 
 
@@ -284,6 +299,11 @@ def _prompt_one(run: Pass, item: DueItem) -> int:
             tl.days_answered(s, item.member_id, first, day),
         )
         slot = reserve(s, item.team_id, item.rate)
+    away = run.statuses.reason(item.team_id, item.user_id, run.now)
+    if away is not None:  # a status that says away: nothing sent, the day recorded as away
+        skip_prompt(services, prompt_id, attempt, item.member_id, day, away, run.lease())
+        log_skip("prompts", item.team_id, item.user_id, away)
+        return 0
     wait_until(slot)
     out = post_dm(
         services,
@@ -375,6 +395,12 @@ def _remind_one(run: Pass, prompt_id: int) -> int:
             tl.split_between(s, member_id, first, day), tl.days_answered(s, member_id, first, day)
         )
         slot = reserve(s, team_id, per_minute(services.config(ws)))
+    away = before_reminder(services, run.statuses, member_id, team_id, user_id, day, run.now)
+    if away is not None:  # away since the prompt: no reminder
+        with services.Session.begin() as s:
+            tl.record_reminder(s, prompt_id, error=f"reminder skipped: away: {away}"[:200])
+        log_skip("reminders", team_id, user_id, away)
+        return 0
     wait_until(slot)
     out = post_dm(
         services,
