@@ -85,6 +85,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         team_id = services.make_client(settings.slack_bot_token).auth_test()["team_id"]
         set_installed(services, str(team_id), True)
+        from bot.workspace.welcome import greet_first_start
+
+        greet_first_start(services, str(team_id))  # once: nobody on the roster yet
     scheduler = None
     if settings.scheduler == "on":
         from bot.scheduler import start_scheduler

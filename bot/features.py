@@ -9,6 +9,7 @@ from types import ModuleType
 FEATURE_MODULES: tuple[str, ...] = (
     "bot.workspace.roster",
     "bot.workspace.lifecycle",
+    "bot.workspace.welcome",  # its job runs before the prompts: welcomed before the evening
     "bot.workspace.away",
     "bot.timelog.listeners",
     "bot.timelog.prompts",

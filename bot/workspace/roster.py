@@ -15,6 +15,7 @@ from bot.services import Services
 from bot.slack.blocks import fmt_time
 from bot.slack.pool import acks_inline
 from bot.slack.router import COMMAND, Command, Router
+from bot.workspace import welcome
 from storage import repo
 from storage.models import Member, Workspace
 
@@ -76,10 +77,15 @@ def handle_add(cmd: Command) -> None:
             infos[uid] = info
     added: list[str] = []
     changed: list[str] = []
+    owed: list[int] = []
     with services.Session.begin() as session:
         ws = repo.ensure_workspace(session, cmd.team_id)
+        before = {
+            uid: (m.active, m.is_rep)
+            for uid, m in repo.members_by_user_ids(session, ws.id, list(infos)).items()
+        }
         for uid, info in infos.items():
-            _, new = repo.upsert_member(
+            member, new = repo.upsert_member(
                 session,
                 ws.id,
                 uid,
@@ -89,6 +95,10 @@ def handle_add(cmd: Command) -> None:
                 now=now,
             )
             (added if new else changed).append(uid)
+            welcome.note_added(session, member, before.get(uid))
+            session.flush()
+            if member.welcome_due:
+                owed.append(member.id)
     lines = []
     if added:
         lines.append(f"Added {_people(added)} as *{role}*.")
@@ -97,8 +107,13 @@ def handle_add(cmd: Command) -> None:
     if problems:
         lines.append("Not added: " + "; ".join(problems) + ".")
     if role != "manager" and (added or changed):
-        lines.append("They'll get the evening prompt at their local time on work days.")
+        lines.append(
+            "They'll get the evening prompt at their local time on work days"
+            + (" — and a short welcome now." if owed else ".")
+        )
     cmd.respond(response_type="ephemeral", text="\n".join(lines), replace_original=False)
+    if owed:
+        welcome.send_welcomes(services, now, owed, {m: cmd.user_id for m in owed})
 
 
 def handle_remove(cmd: Command) -> None:
