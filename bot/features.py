@@ -10,6 +10,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "bot.workspace.roster",
     "bot.workspace.lifecycle",
     "bot.workspace.welcome",  # its job runs before the prompts: welcomed before the evening
+    "bot.workspace.me",
     "bot.workspace.away",
     "bot.timelog.listeners",
     "bot.timelog.prompts",

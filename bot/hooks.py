@@ -10,6 +10,8 @@ log = logging.getLogger(__name__)
 
 # fn(services, team_id, user_id) — after a member's day is logged or corrected
 DAY_LOGGED: list[Callable[..., Any]] = []
+# fn(services, team_id, user_id) — after a member's own settings or time away changed
+MEMBER_CHANGED: list[Callable[..., Any]] = []
 
 
 def fire(hooks: list[Callable[..., Any]], *args: Any) -> None:

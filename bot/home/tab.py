@@ -125,5 +125,6 @@ def register(app: App, services: Services, router: Router) -> None:
             return
         open_settings(services, client, team_id, body["trigger_id"])
 
-    if refresh_after_log not in hooks.DAY_LOGGED:
-        hooks.DAY_LOGGED.append(refresh_after_log)
+    for hook in (hooks.DAY_LOGGED, hooks.MEMBER_CHANGED):
+        if refresh_after_log not in hook:
+            hook.append(refresh_after_log)

@@ -1,0 +1,321 @@
+"""Feature: a rep's own settings — `/rolesplit me` (prompt time, work days, time away), and the
+App Home's `me`, Pause and Resume buttons.
+
+The form is checked in place (`response_action: errors`); what it saves is stored on the member
+(their own prompt time and work days; the team's when they pick exactly those) and a pause is
+recorded as an away period, so its days are neither prompted nor counted as missed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import hooks
+from bot.config import format_work_days, parse_hhmm, parse_work_days
+from bot.services import Services
+from bot.slack.blocks import fmt_time
+from bot.slack.pool import acks_inline, after_ack
+from bot.slack.router import Command, Router
+from bot.timecalc import local_today, next_prompt, zone
+from bot.timelog.views import NOT_ON_ROSTER
+from bot.workspace import me_views
+from bot.workspace import welcome_views as views
+from bot.wsconfig import WorkspaceConfig, effective
+from storage import away_repo, repo
+from storage.models import Member
+
+log = logging.getLogger(__name__)
+
+HOME_ME, HOME_PAUSE, HOME_RESUME = "home_me", "home_pause", "home_resume"
+
+
+@dataclass
+class Mine:
+    """A person's roster entry with what the forms show: today, the team's schedule, away."""
+
+    member: Member | None
+    cfg: WorkspaceConfig
+    today: date
+    away: list[away_repo.Current]
+
+    @property
+    def problem(self) -> str | None:
+        """Why this person has no evening question to set, or None."""
+        if self.member is None or not self.member.active:
+            return NOT_ON_ROSTER
+        return None if self.member.is_rep else me_views.NOT_A_REP
+
+    @property
+    def prompt_time(self) -> str:
+        """`HH:MM`, their own or the team's."""
+        assert self.member is not None
+        return self.member.prompt_time or fmt_time(self.cfg.prompt_time)
+
+    @property
+    def work_days(self) -> tuple[int, ...]:
+        """Their own work days, or the team's."""
+        assert self.member is not None
+        wd = self.member.work_days
+        return parse_work_days(wd) if wd else self.cfg.work_days
+
+
+def mine(services: Services, team_id: str, user_id: str) -> Mine:
+    """One short read of what the forms need."""
+    ws_id = services.workspace_id(team_id)
+    with services.read() as s:
+        overrides, member = repo.settings_and_member(s, ws_id, user_id)
+        cfg = effective(services.settings, overrides)
+        today = local_today(services.now(), member.tz if member else cfg.timezone)
+        away = away_repo.current(s, [member.id], today).get(member.id, []) if member else []
+    return Mine(member, cfg, today, away)
+
+
+# ---------------------------------------------------------------- the form
+
+
+def me_view(m: Mine) -> dict[str, Any]:
+    """The `/rolesplit me` form filled with the person's values (and a manager's away note)."""
+    assert m.member is not None
+    paused = next((a for a in m.away if a.kind == away_repo.PAUSED), None)
+    until = (
+        m.member.paused_until
+        if m.member.paused_until and m.member.paused_until >= m.today
+        else None
+    )
+    view = views.me_modal(
+        m.prompt_time, m.work_days, m.member.tz, until, paused.reason if paused and until else None
+    )
+    marked = [(a.kind, a.last_day, a.reason) for a in m.away if a.kind == away_repo.AWAY]
+    if marked:
+        view["blocks"].insert(1, me_views.manager_away_context(me_views.away_note(marked)))
+    return view
+
+
+def open_me(
+    services: Services, client: WebClient, team_id: str, user_id: str, trigger_id: str
+) -> None:
+    """views.open the `me` form, or tell the person why there is nothing to set."""
+    m = mine(services, team_id, user_id)
+    try:
+        if m.problem:
+            client.chat_postMessage(channel=user_id, text=m.problem)
+            return
+        client.views_open(trigger_id=trigger_id, view=me_view(m))
+    except SlackApiError as err:  # an expired trigger: the command still works
+        error = err.response.get("error")
+        log.warning("me form not opened: %s", error, extra={"team_id": team_id, "user": user_id})
+        client.chat_postMessage(
+            channel=user_id,
+            text=f"Sorry — Slack wouldn't open the form (`{error}`). Try `/rolesplit me` again.",
+        )
+
+
+def handle_me(cmd: Command) -> None:
+    """`/rolesplit me` opens the form."""
+    m = mine(cmd.services, cmd.team_id, cmd.user_id)
+    if m.problem:
+        cmd.ack(response_type="ephemeral", text=m.problem)
+        return
+    cmd.ack()
+    try:
+        cmd.client.views_open(trigger_id=cmd.trigger_id, view=me_view(m))
+    except SlackApiError as err:
+        cmd.respond(
+            response_type="ephemeral",
+            text=f"Sorry — Slack wouldn't open the form (`{err.response.get('error')}`). "
+            "Try again.",
+        )
+
+
+def _pause(
+    s: Any,
+    member: Member,
+    today: date,
+    until: date | None,
+    reason: str | None,
+    by: str,
+    services: Services,
+) -> None:
+    """Pause through a day (recorded as away), or end a running pause (None)."""
+    if until is not None:
+        member.paused_until = until
+        away_repo.set_period(
+            s,
+            member.id,
+            away_repo.PAUSED,
+            today,
+            until,
+            now=services.now(),
+            reason=reason,
+            set_by=by,
+        )
+    elif member.paused_until is not None:
+        member.paused_until = None
+        away_repo.end_period(s, member.id, away_repo.PAUSED, today)
+
+
+def on_me_submit(
+    services: Services,
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any],
+) -> None:
+    """Check in place; store on the member; confirm by DM."""
+    team_id, user_id = body["team"]["id"], body["user"]["id"]
+    m = mine(services, team_id, user_id)
+    reading = views.read_me(view["state"]["values"], m.today)
+    errors = dict(reading.errors)
+    if m.problem:
+        errors = {views.ME_TIME_BLOCK: m.problem}
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    after_ack(context, _save_me, services, client, team_id, user_id, m, reading)
+
+
+def _save_me(
+    services: Services,
+    client: WebClient,
+    team_id: str,
+    user_id: str,
+    m: Mine,
+    reading: views.MeReading,
+) -> None:
+    assert m.member is not None and reading.prompt_time is not None
+    same_time = parse_hhmm(reading.prompt_time) == m.cfg.prompt_time
+    same_days = reading.work_days == m.cfg.work_days
+    with services.Session.begin() as s:
+        member = s.get(Member, m.member.id)
+        assert member is not None
+        member.prompt_time = None if same_time else reading.prompt_time
+        member.work_days = None if same_days else format_work_days(reading.work_days)
+        _pause(s, member, m.today, reading.away_until, reading.reason, user_id, services)
+        tz, paused = member.tz, member.paused_until
+    at = next_prompt(services.now(), tz, parse_hhmm(reading.prompt_time), reading.work_days, paused)
+    text = me_views.saved_text(
+        reading.prompt_time,
+        reading.work_days,
+        tz,
+        at.astimezone(zone(tz)) if at else None,
+        reading.away_until,
+        reading.reason,
+        own=not (same_time and same_days),
+    )
+    client.chat_postMessage(channel=user_id, text=text)
+    hooks.fire(hooks.MEMBER_CHANGED, services, team_id, user_id)
+
+
+# ---------------------------------------------------------------- Home: pause and resume
+
+
+def on_pause_submit(
+    services: Services,
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: dict[str, Any],
+) -> None:
+    """The Home's Pause form: checked in place, then paused through the day."""
+    team_id, user_id = body["team"]["id"], body["user"]["id"]
+    m = mine(services, team_id, user_id)
+    until, reason, errors = me_views.read_pause(view["state"]["values"], m.today)
+    if m.problem:
+        errors = {views.ME_AWAY_BLOCK: m.problem}
+    if errors or until is None:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    after_ack(context, _save_pause, services, client, team_id, user_id, m, until, reason)
+
+
+def _save_pause(
+    services: Services,
+    client: WebClient,
+    team_id: str,
+    user_id: str,
+    m: Mine,
+    until: date | None,
+    reason: str | None,
+) -> None:
+    assert m.member is not None
+    with services.Session.begin() as s:
+        member = s.get(Member, m.member.id)
+        assert member is not None
+        _pause(s, member, m.today, until, reason, user_id, services)
+    if until is not None:
+        at = next_prompt(services.now(), m.member.tz, parse_hhmm(m.prompt_time), m.work_days, until)
+        back = (
+            f" Next question: {at.astimezone(zone(m.member.tz)):%a %-d %b at %H:%M}." if at else ""
+        )
+        text = (
+            f"⏸️ Paused through *{until:%a %-d %b}*: no evening questions or reminders till "
+            f"then, and those days don't count as missed.{back} Back earlier? Tap *Resume* on "
+            "the Home tab or type `/rolesplit resume`."
+        )
+    else:
+        text = "▶️ Welcome back — evening questions are on again."
+    client.chat_postMessage(channel=user_id, text=text)
+    hooks.fire(hooks.MEMBER_CHANGED, services, team_id, user_id)
+
+
+def on_home_button(
+    services: Services, ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]
+) -> None:
+    """`me` and Pause open their forms; Resume ends the pause."""
+    ack()
+    team_id, user_id = body["team"]["id"], body["user"]["id"]
+    action = body["actions"][0]["action_id"]
+    if action == HOME_ME:
+        open_me(services, client, team_id, user_id, body["trigger_id"])
+        return
+    m = mine(services, team_id, user_id)
+    if m.problem:
+        client.chat_postMessage(channel=user_id, text=m.problem)
+    elif action == HOME_PAUSE:
+        client.views_open(trigger_id=body["trigger_id"], view=me_views.pause_modal(m.today))
+    else:
+        after_ack(context, _save_pause, services, client, team_id, user_id, m, None, None)
+
+
+def register(app: App, services: Services, router: Router) -> None:
+    """`/rolesplit me`, its form, and the Home's me / Pause / Resume buttons."""
+    router.add("me", handle_me, me_views.USAGE, order=4)
+
+    @app.view(views.ME_CALLBACK)
+    def _me(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: dict[str, Any],
+    ) -> None:
+        on_me_submit(services, ack, body, view, client, context)
+
+    @app.view(me_views.PAUSE_CALLBACK)
+    def _pause_form(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: dict[str, Any],
+    ) -> None:
+        on_pause_submit(services, ack, body, view, client, context)
+
+    @app.action(HOME_ME)
+    @app.action(HOME_PAUSE)
+    @app.action(HOME_RESUME)
+    def _home(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+        on_home_button(services, ack, body, client, context)
+
+    acks_inline(app, views=[views.ME_CALLBACK, me_views.PAUSE_CALLBACK])
