@@ -32,6 +32,7 @@ from bot.timecalc import (
     week_range,
     zone,
 )
+from bot.timelog import help as dm_help
 from bot.timelog import views as views
 from bot.timelog.parse import MAX_DAY, CategoryRef, read_words
 from bot.wsconfig import effective
@@ -418,9 +419,13 @@ def on_message(
     key = f"msg:{team_id}:{channel}:{event.get('ts')}"
     w = who(services, team_id, user_id)
     reading = read_words(text, w.categories, w.today)
+    if reading.help and w.problem is None:  # "help", "hi", "?": what can be typed here
+        dm_help.reply(services, client, channel, key, w.categories, w.today)
+        return
     problem = w.problem
     if problem is None and (reading.unreadable or not (reading.hours or reading.day_off)):
-        problem = views.words_help(reading.unreadable, reading.choices)
+        example = views.example_line(w.categories) or views.WORDS_EXAMPLE
+        problem = views.words_help(reading.unreadable, reading.choices, example)
     if problem is None and not reading.day_off and reading.total == 0:
         problem = views.no_hours()
     if problem is None and reading.total > MAX_DAY:
