@@ -9,8 +9,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot import hooks
-from bot.config import WEEKDAYS, parse_work_days
+from bot.config import parse_work_days
 from bot.home import views as views
+from bot.home import week
 from bot.reports import views as report_views
 from bot.reports.command import make_report, workspace_today
 from bot.reports.model import build_report
@@ -23,6 +24,7 @@ from bot.slack.router import Router, is_manager
 from bot.study import commands as study
 from bot.timecalc import local_today
 from bot.workspace.settings import open_settings
+from bot.workspace.welcome_views import days_text
 from storage import repo
 from storage import timelog_repo as tl
 from storage.models import Workspace
@@ -58,8 +60,10 @@ def build_home(services: Services, client: WebClient, team_id: str, user_id: str
             info = {
                 "prompt_time": member.prompt_time or fmt_time(cfg.prompt_time),
                 "tz": member.tz,
-                "work_days": ", ".join(WEEKDAYS[d] for d in days),
+                "work_days": days_text(days),
                 "paused_until": member.paused_until,
+                "rows": week.rows_of(s, member.id, cfg.holidays, monday, today, by_day, days),
+                "away": week.marked_away_note(s, member.id, today),
             }
         team, study_blocks = None, None
         if manager:
