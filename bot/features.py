@@ -11,6 +11,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "bot.workspace.lifecycle",
     "bot.workspace.welcome",  # its job runs before the prompts: welcomed before the evening
     "bot.workspace.me",
+    "bot.workspace.pause",
     "bot.workspace.away",
     "bot.timelog.listeners",
     "bot.timelog.prompts",
@@ -20,6 +21,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "bot.handoff.nudges",
     "bot.handoff.webhook",
     "bot.workspace.settings",
+    "bot.workspace.categories",
     "bot.workspace.privacy",
     "bot.study.commands",
 )

@@ -12,8 +12,7 @@ from bot.calendar import calendar_for, is_holiday
 from bot.reports.rules import Split
 from bot.slack.blocks import button, context, section, truncate
 from bot.timelog import views as timelog
-from bot.workspace.me import HOME_ME, HOME_PAUSE, HOME_RESUME
-from bot.workspace.me_views import away_note
+from bot.workspace.me_views import HOME_ME, HOME_PAUSE, HOME_RESUME, away_note
 from storage import away_repo, reps_repo
 
 WEEK_ACTIONS = "home_week_actions"

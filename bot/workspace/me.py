@@ -1,5 +1,5 @@
-"""Feature: a rep's own settings — `/rolesplit me` (prompt time, work days, time away), and the
-App Home's `me`, Pause and Resume buttons.
+"""Feature: a rep's own settings — `/rolesplit me` (prompt time, work days, time away), also
+opened from the App Home's `Your schedule` button.
 
 The form is checked in place (`response_action: errors`); what it saves is stored on the member
 (their own prompt time and work days; the team's when they pick exactly those) and a pause is
@@ -32,8 +32,6 @@ from storage import away_repo, repo
 from storage.models import Member
 
 log = logging.getLogger(__name__)
-
-HOME_ME, HOME_PAUSE, HOME_RESUME = "home_me", "home_pause", "home_resume"
 
 
 @dataclass
@@ -134,7 +132,7 @@ def handle_me(cmd: Command) -> None:
         )
 
 
-def _pause(
+def set_pause(
     s: Any,
     member: Member,
     today: date,
@@ -199,7 +197,7 @@ def _save_me(
         assert member is not None
         member.prompt_time = None if same_time else reading.prompt_time
         member.work_days = None if same_days else format_work_days(reading.work_days)
-        _pause(s, member, m.today, reading.away_until, reading.reason, user_id, services)
+        set_pause(s, member, m.today, reading.away_until, reading.reason, user_id, services)
         tz, paused = member.tz, member.paused_until
     at = next_prompt(services.now(), tz, parse_hhmm(reading.prompt_time), reading.work_days, paused)
     text = me_views.saved_text(
@@ -215,81 +213,14 @@ def _save_me(
     hooks.fire(hooks.MEMBER_CHANGED, services, team_id, user_id)
 
 
-# ---------------------------------------------------------------- Home: pause and resume
-
-
-def on_pause_submit(
-    services: Services,
-    ack: Ack,
-    body: dict[str, Any],
-    view: dict[str, Any],
-    client: WebClient,
-    context: dict[str, Any],
-) -> None:
-    """The Home's Pause form: checked in place, then paused through the day."""
-    team_id, user_id = body["team"]["id"], body["user"]["id"]
-    m = mine(services, team_id, user_id)
-    until, reason, errors = me_views.read_pause(view["state"]["values"], m.today)
-    if m.problem:
-        errors = {views.ME_AWAY_BLOCK: m.problem}
-    if errors or until is None:
-        ack(response_action="errors", errors=errors)
-        return
+def on_home_me(services: Services, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """The Home's `Your schedule` button opens the form."""
     ack()
-    after_ack(context, _save_pause, services, client, team_id, user_id, m, until, reason)
-
-
-def _save_pause(
-    services: Services,
-    client: WebClient,
-    team_id: str,
-    user_id: str,
-    m: Mine,
-    until: date | None,
-    reason: str | None,
-) -> None:
-    assert m.member is not None
-    with services.Session.begin() as s:
-        member = s.get(Member, m.member.id)
-        assert member is not None
-        _pause(s, member, m.today, until, reason, user_id, services)
-    if until is not None:
-        at = next_prompt(services.now(), m.member.tz, parse_hhmm(m.prompt_time), m.work_days, until)
-        back = (
-            f" Next question: {at.astimezone(zone(m.member.tz)):%a %-d %b at %H:%M}." if at else ""
-        )
-        text = (
-            f"⏸️ Paused through *{until:%a %-d %b}*: no evening questions or reminders till "
-            f"then, and those days don't count as missed.{back} Back earlier? Tap *Resume* on "
-            "the Home tab or type `/rolesplit resume`."
-        )
-    else:
-        text = "▶️ Welcome back — evening questions are on again."
-    client.chat_postMessage(channel=user_id, text=text)
-    hooks.fire(hooks.MEMBER_CHANGED, services, team_id, user_id)
-
-
-def on_home_button(
-    services: Services, ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]
-) -> None:
-    """`me` and Pause open their forms; Resume ends the pause."""
-    ack()
-    team_id, user_id = body["team"]["id"], body["user"]["id"]
-    action = body["actions"][0]["action_id"]
-    if action == HOME_ME:
-        open_me(services, client, team_id, user_id, body["trigger_id"])
-        return
-    m = mine(services, team_id, user_id)
-    if m.problem:
-        client.chat_postMessage(channel=user_id, text=m.problem)
-    elif action == HOME_PAUSE:
-        client.views_open(trigger_id=body["trigger_id"], view=me_views.pause_modal(m.today))
-    else:
-        after_ack(context, _save_pause, services, client, team_id, user_id, m, None, None)
+    open_me(services, client, body["team"]["id"], body["user"]["id"], body["trigger_id"])
 
 
 def register(app: App, services: Services, router: Router) -> None:
-    """`/rolesplit me`, its form, and the Home's me / Pause / Resume buttons."""
+    """`/rolesplit me`, its form, and the Home's `Your schedule` button."""
     router.add("me", handle_me, me_views.USAGE, order=4)
 
     @app.view(views.ME_CALLBACK)
@@ -302,20 +233,8 @@ def register(app: App, services: Services, router: Router) -> None:
     ) -> None:
         on_me_submit(services, ack, body, view, client, context)
 
-    @app.view(me_views.PAUSE_CALLBACK)
-    def _pause_form(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        context: dict[str, Any],
-    ) -> None:
-        on_pause_submit(services, ack, body, view, client, context)
+    @app.action(me_views.HOME_ME)
+    def _home(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        on_home_me(services, ack, body, client)
 
-    @app.action(HOME_ME)
-    @app.action(HOME_PAUSE)
-    @app.action(HOME_RESUME)
-    def _home(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-        on_home_button(services, ack, body, client, context)
-
-    acks_inline(app, views=[views.ME_CALLBACK, me_views.PAUSE_CALLBACK])
+    acks_inline(app, views=[views.ME_CALLBACK])

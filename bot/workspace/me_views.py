@@ -19,6 +19,7 @@ from bot.workspace.welcome_views import (
 )
 
 PAUSE_CALLBACK = "pause_submit"
+HOME_ME, HOME_PAUSE, HOME_RESUME = "home_me", "home_pause", "home_resume"  # App Home buttons
 USAGE = "me — your own prompt time, work days and time away"
 NOT_A_REP = (
     "Only reps (hunter, farmer, hybrid) get the evening question, so there's nothing to set "

@@ -11,11 +11,13 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.config import parse_work_days
 from bot.services import Services
 from bot.slack.blocks import fmt_time
 from bot.slack.pool import acks_inline
 from bot.slack.router import COMMAND, Command, Router
 from bot.workspace import welcome
+from bot.workspace.welcome_views import days_text
 from storage import repo
 from storage.models import Member, Workspace
 
@@ -156,9 +158,10 @@ def roster_text(
         for m in group:
             bits = [m.tz]
             if role != "manager":
-                bits.append(f"prompt {m.prompt_time or default_prompt}")
+                own = " (own)" if m.prompt_time and m.prompt_time != default_prompt else ""
+                bits.append(f"prompt {m.prompt_time or default_prompt}{own}")
                 if m.work_days and m.work_days != default_days:
-                    bits.append(m.work_days)
+                    bits.append(f"{days_text(parse_work_days(m.work_days))} (own)")
                 if m.paused_until:
                     bits.append(f"paused until {m.paused_until.isoformat()}")
             lines.append(f"• <@{m.user_id}> — " + " · ".join(bits))

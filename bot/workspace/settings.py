@@ -13,6 +13,7 @@ from bot.config import WEEKDAYS, parse_hhmm
 from bot.services import Services
 from bot.slack.router import Command, Router, is_manager
 from bot.workspace import settings_views as views
+from bot.workspace.categories_views import Cat, summary
 from storage import repo
 from storage.models import Category
 
@@ -107,7 +108,8 @@ def validate(raw: dict[str, Any], known: set[str]) -> Reading:
         r.errors["checklist"] = "1 to 20 items, one per line, each at most 200 characters."
     if raw.get("handoff_mode") == "thread" and not raw.get("handoff_channel"):
         r.errors["handoff_channel"] = "Thread mode needs the channel the threads go in."
-    cats = read_categories(raw.get("categories") or "", known)
+    # the categories text box of forms opened before categories became a list of their own
+    cats = read_categories(raw["categories"] or "", known) if "categories" in raw else []
     if isinstance(cats, str):
         r.errors["categories"] = cats
     else:
@@ -189,10 +191,11 @@ def open_settings(services: Services, client: WebClient, team_id: str, trigger_i
     with services.Session.begin() as s:
         ws = repo.ensure_workspace(s, team_id)
         cfg = services.config(ws)
-        rows = [(c.key, c.label, c.kind, list(c.aliases or [])) for c in repo.categories(s, ws.id)]
-    client.views_open(
-        trigger_id=trigger_id, view=views.settings_modal(cfg, views.categories_text(rows))
-    )
+        cats = [
+            Cat(c.key, c.label, c.kind, tuple(c.aliases or ()), c.active)
+            for c in repo.categories(s, ws.id)
+        ]
+    client.views_open(trigger_id=trigger_id, view=views.settings_modal(cfg, summary(cats)))
 
 
 def on_submit(
@@ -218,7 +221,7 @@ def on_submit(
         before = dict(ws.settings or {})
         ws.settings = {**before, **reading.overrides}
         changed = [k for k, v in reading.overrides.items() if before.get(k) != v]
-        changes = apply_categories(s, ws.id, reading.categories)
+        changes = apply_categories(s, ws.id, reading.categories) if "categories" in raw else []
     summary = ", ".join(k.replace("_", " ") for k in changed) or "no settings"
     extra = f"\nCategories: {'; '.join(changes)}." if changes else ""
     day = WEEKDAYS.index(reading.overrides["rollup_time"][:3])
