@@ -21,6 +21,7 @@ from bot.slack.router import Router, is_manager
 from bot.workspace import categories_check as check
 from bot.workspace import categories_views as views
 from storage import category_repo, repo
+from storage.models import ProcessedRequest
 
 log = logging.getLogger(__name__)
 ONLY_MANAGERS = "Only managers change the categories."
@@ -125,18 +126,19 @@ def on_submit(
     if not _allowed(services, client, team_id, user_id):
         ack(response_action="errors", errors={views.LABEL_BLOCK: ONLY_MANAGERS})
         return
+    key = f"view:{team_id}:{view['id']}:{view.get('hash') or ''}"
+    with services.read() as s:
+        if s.get(ProcessedRequest, key[:200]) is not None:
+            ack()  # the same form submitted twice: saved already
+            return
     cats = load(services, team_id)
-    if editing is not None and not any(c.key == editing for c in cats):
-        editing = None  # pragma: no cover - categories are never deleted
     reading = check.read_category(view["state"]["values"], cats, editing)
     if reading.errors:
         ack(response_action="errors", errors=reading.errors)
         return
     ws_id = services.workspace_id(team_id)
     with services.Session.begin() as s:
-        if repo.claim_key(
-            s, f"view:{team_id}:{view['id']}:{view.get('hash') or ''}", services.now()
-        ):
+        if repo.claim_key(s, key, services.now()):
             if editing is None:
                 category_repo.add(
                     s, ws_id, reading.key, reading.label, reading.kind, reading.aliases

@@ -56,7 +56,8 @@ def read_category(
         r.errors[LABEL_BLOCK] = f"At most {MAX_LABEL} characters."
     elif any(norm(c.label) == norm(r.label) for c in others):
         r.errors[LABEL_BLOCK] = "Another category has this label — pick a different one."
-    r.kind = str((_value(values, KIND_BLOCK).get("selected_option") or {}).get("value") or "")
+    option = _value(values, KIND_BLOCK).get("selected_option")
+    r.kind = str(option.get("value") or "") if isinstance(option, Mapping) else ""
     if r.kind not in KINDS:
         r.errors[KIND_BLOCK] = "Pick hunting, farming or other."
     elif (
@@ -81,8 +82,10 @@ def read_category(
                 if any(c.key == r.key and not c.active for c in cats)
                 else "another category"
             )
-            r.errors[KEY_BLOCK if typed else LABEL_BLOCK] = f"`{r.key}` is taken by {taken} — " + (
-                "pick another key." if typed else "type a key of its own."
+            r.errors.setdefault(
+                KEY_BLOCK if typed else LABEL_BLOCK,
+                f"`{r.key}` is taken by {taken} — "
+                + ("pick another key." if typed else "type a key of its own."),
             )
         if sum(c.active for c in cats) >= MAX_ACTIVE:
             r.errors[LABEL_BLOCK] = f"At most {MAX_ACTIVE} categories — retire one first."
