@@ -57,7 +57,9 @@ def seed(url: str, members: int, pace_per_minute: int) -> None:
     now = datetime.now(UTC)
     with make_sessionmaker(engine).begin() as s:
         ws = repo.ensure_workspace(s, "T0001")
-        ws.settings = {"dm_per_minute": pace_per_minute}  # read by bot.timelog.prompts.per_minute
+        # read by bot.timelog.prompts.per_minute; the Slack status read before each prompt
+        # (bot.timelog.away_check.status_per_minute) keeps the same pace
+        ws.settings = {"dm_per_minute": pace_per_minute, "status_per_minute": pace_per_minute}
         rows = [
             {
                 "workspace_id": ws.id,
