@@ -138,3 +138,18 @@ def test_a_bad_holidays_setting_is_one_line_naming_the_variable() -> None:
     text = str(err.value)
     assert text.startswith("ROLESPLIT_HOLIDAYS is invalid: “Narnia” isn't a country code")
     assert "\n" not in text and text.count("ROLESPLIT_HOLIDAYS") == 1
+
+
+def test_export_holds_the_away_days_and_forgetting_a_manager_keeps_them(session: Session) -> None:
+    from bot.workspace.privacy import forget, person_data
+
+    m = rep(session)
+    away_repo.set_period(session, m.id, "away", MON, MON, now=NOW, reason="offsite", set_by="UB")
+    (row,) = person_data(session, m.workspace_id, "U1")["away"]
+    assert (row["kind"], row["reason"], row["set_by"]) == ("away", "offsite", "UB")
+    forget(session, m.workspace_id, "UB")
+    (cur,) = away_repo.current(session, [m.id], MON)[m.id]
+    assert cur.set_by is None and cur.reason == "offsite"
+    forget(session, m.workspace_id, "U1")
+    session.flush()
+    assert away_repo.away_days(session, [m.id], MON, MON) == {m.id: {}}
