@@ -60,6 +60,7 @@ def create_app(
     handoff.register(app, wiring)
     study.register(app, wiring)
     wiring.hooks.day_logged.append(home.refresh_after_log)
+    wiring.hooks.member_changed.append(home.refresh_after_log)
     app.error(on_error)
     return app
 

@@ -81,10 +81,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({exc})") from None
     if settings.slack_bot_token and not settings.oauth:
         # single-workspace mode: a token that works means the app is installed (again)
-        from bot.workspace import set_installed
+        from bot.workspace import greet_first_start, set_installed
 
         team_id = services.slack.client(settings.slack_bot_token).auth_test()["team_id"]
         set_installed(services, str(team_id), True)
+        greet_first_start(services, str(team_id))  # once: nobody on the roster yet
     scheduler = None
     if settings.scheduler == "on":
         from bot.scheduler import start_scheduler

@@ -99,6 +99,7 @@ class Settings(BaseSettings):
     tick_seconds: int = Field(default=60, alias="ROLESPLIT_TICK_SECONDS", ge=1, le=3600)
     scheduler: Literal["on", "off"] = Field(default="on", alias="ROLESPLIT_SCHEDULER")
     log_format: Literal["text", "json"] = Field(default="text", alias="ROLESPLIT_LOG_FORMAT")
+    holidays: str | None = Field(default=None, alias="ROLESPLIT_HOLIDAYS")
 
     @field_validator("managers", mode="before")
     @classmethod
@@ -125,6 +126,17 @@ class Settings(BaseSettings):
         else:
             check_timezone(value)
         return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _check_holidays(cls, value: str | None) -> str | None:
+        from bot.calendar import SETTING, parse_holidays_setting
+
+        try:
+            cal = parse_holidays_setting(value)
+        except ValueError as exc:  # the message names the variable already: said once
+            raise ValueError(str(exc).removeprefix(f"{SETTING}: ")) from None
+        return cal.code if cal else None
 
     @field_validator("slack_api_url")
     @classmethod
@@ -244,6 +256,7 @@ class WorkspaceConfig:
     checkin_days: int = DEFAULT_CHECKIN_DAYS
     am_week_hours: int = DEFAULT_AM_WEEK_HOURS
     edit_window_days: int = 14
+    holidays: str | None = None  # country (and region) whose public holidays are days off
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -273,5 +286,6 @@ def effective(settings: Settings, overrides: dict[str, Any] | None) -> Workspace
         else DEFAULT_NUDGE_DAYS,
         checkin_days=int(o.get("checkin_days") or DEFAULT_CHECKIN_DAYS),
         am_week_hours=int(o.get("am_week_hours") or DEFAULT_AM_WEEK_HOURS),
+        holidays=o.get("holidays", settings.holidays) or None,
         extra=dict(o),
     )

@@ -10,10 +10,12 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from bot.calendar import calendar_for, is_holiday
 from bot.config import WorkspaceConfig, parse_work_days
 from bot.reports.period import Period, work_days_between
 from bot.reports.rules import Verdict, account_managers_needed, verdict
 from bot.split import Split, split
+from storage import away_repo
 from storage import report_queries as q
 
 
@@ -86,6 +88,14 @@ def build_report(
         else []
     )
     reps: list[RepLine] = []
+    cal = calendar_for(cfg.holidays)
+    away = away_repo.away_days(
+        session,
+        [m.member_id for m in members],
+        period.first,
+        period.last,
+        holiday=lambda day: is_holiday(cal, day),
+    )
     for m in members:
         hours = {by_id[cid].key: h for cid, h in m.hours.items() if cid in by_id}
         s = split((by_id[cid].kind, h) for cid, h in m.hours.items() if cid in by_id)
@@ -101,7 +111,9 @@ def build_report(
                 s,
                 m.days_logged,
                 m.days_off,
-                work_days_between(start, end, days),
+                # away days (paused, marked away, holidays, an away status) are not work days
+                work_days_between(start, end, days)
+                - sum(1 for d in away[m.member_id] if start <= d <= end and d.weekday() in days),
             )
         )
     team = sum((r.split for r in reps), Split())

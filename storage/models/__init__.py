@@ -8,7 +8,7 @@ from storage.models.handoff import Account, ChecklistItem, Handoff, Nudge
 from storage.models.reports import Rollup
 from storage.models.slack import ProcessedRequest, SendPace
 from storage.models.study import FitAnswer, Study, StudyMessage
-from storage.models.timelog import ANSWERED, DayLog, Prompt, TimeEntry
+from storage.models.timelog import ANSWERED, AwayPeriod, DayLog, Prompt, TimeEntry
 from storage.models.workspace import REP_ROLES, ROLES, Category, Member, Workspace
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "REP_ROLES",
     "ROLES",
     "Account",
+    "AwayPeriod",
     "Base",
     "Category",
     "ChecklistItem",

@@ -194,8 +194,19 @@ class FakeSlack:
                 "email": email,
                 "real_name": (name or user_id).title(),
                 "display_name": name or user_id.lower(),
+                "status_emoji": "",
+                "status_text": "",
+                "status_expiration": 0,
             },
         }
+
+    def set_status(
+        self, user_id: str, emoji: str = "", text: str = "", expiration: int = 0
+    ) -> None:
+        """Set a user's Slack status (profile.status_emoji / status_text / status_expiration)."""
+        self.users[user_id]["profile"].update(
+            status_emoji=emoji, status_text=text, status_expiration=expiration
+        )
 
     def set_user_tz(self, user_id: str, tz: str) -> None:
         """Move a user to another time zone."""
@@ -548,6 +559,18 @@ class FakeSlack:
         if user is None or user["team_id"] != team:  # a token sees its own workspace only
             return {"ok": False, "error": "user_not_found"}
         return {"ok": True, "user": user}
+
+    def _m_users_list(self, a: dict[str, Any], team: str) -> dict[str, Any]:
+        ids = sorted(u for u, v in self.users.items() if v["team_id"] == team)
+        start = int(a.get("cursor") or 0)
+        size = int(a.get("limit") or 200)
+        page = [self._user(u) for u in ids[start : start + size]]
+        more = start + size < len(ids)
+        return {
+            "ok": True,
+            "members": page,
+            "response_metadata": {"next_cursor": str(start + size) if more else ""},
+        }
 
     def _m_users_lookupByEmail(self, a: dict[str, Any], team: str) -> dict[str, Any]:
         for uid, u in self.users.items():
