@@ -7,7 +7,7 @@ Runs `rolesplit tick` (`python -m bot tick`) as real processes, back to back (on
 two together, and optionally one, on PostgreSQL when a URL is given) against the fake Slack
 Web API, rate-limited like Slack: 1 message per second per channel, plus a workspace-wide cap
 of `--per-second` calls in any sliding second (over it: HTTP 429 with Retry-After). The sender
-paces at the workspace's `dm_per_minute` setting (`bot.timelog.prompts.per_minute`), which the bench
+paces at the workspace's `dm_per_minute` setting (`bot.slack.outbound.per_minute`), which the bench
 sets to `--pace-per-minute` (default: 95% of the cap). Reports wall time against the minimum
 the cap allows, duplicates and prompts lost (counted from the messages the fake Slack stored,
 per DM), 429s, ticks, and each ticking process's peak memory. Everything talks to 127.0.0.1
@@ -57,7 +57,9 @@ def seed(url: str, members: int, pace_per_minute: int) -> None:
     now = datetime.now(UTC)
     with make_sessionmaker(engine).begin() as s:
         ws = repo.ensure_workspace(s, "T0001")
-        ws.settings = {"dm_per_minute": pace_per_minute}  # read by bot.timelog.prompts.per_minute
+        # read by bot.slack.outbound.per_minute; the Slack status read before each prompt
+        # (bot.timelog.away_check.status_per_minute) keeps the same pace
+        ws.settings = {"dm_per_minute": pace_per_minute, "status_per_minute": pace_per_minute}
         rows = [
             {
                 "workspace_id": ws.id,

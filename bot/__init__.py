@@ -61,6 +61,7 @@ def create_app(
     study.register(app, wiring)
     wiring.hooks.day_logged.append(home.refresh_after_log)
     wiring.hooks.members_added.append(handoff.farmers_joined)
+    wiring.hooks.member_changed.append(home.refresh_after_log)
     app.error(on_error)
     return app
 

@@ -129,6 +129,15 @@ def parse_holidays_setting(value: str | None) -> HolidayCalendar | None:
     return HolidayCalendar(country, subdiv or None)
 
 
+@lru_cache(maxsize=128)
+def calendar_for(code: str | None) -> HolidayCalendar | None:
+    """The calendar of a stored setting (checked at start-up); a value not understood is none."""
+    try:
+        return parse_holidays_setting(code)
+    except ValueError:
+        return None
+
+
 @lru_cache(maxsize=64)
 def _year(country: str, subdivision: str | None, year: int) -> Mapping[date, str]:
     """One year's public holidays by date, with English names where the library has them."""

@@ -95,9 +95,10 @@ def _serve(args: argparse.Namespace, settings: Settings, services: Services, hel
         raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({exc})") from None
     if team_id is not None:
         # single-workspace mode: a token that works means the app is installed (again)
-        from bot.workspace import set_installed
+        from bot.workspace import greet_first_start, set_installed
 
         set_installed(services, team_id, True)
+        greet_first_start(services, team_id)  # once: nobody on the roster yet
     handler = None
     if args.socket:
         from bot.slack.socket_mode import DrainingSocketModeHandler

@@ -138,6 +138,7 @@ class Settings(BaseSettings):
     pipedrive_user: str | None = Field(default=None, alias="ROLESPLIT_PIPEDRIVE_USER")
     pipedrive_password: str | None = Field(default=None, alias="ROLESPLIT_PIPEDRIVE_PASSWORD")
     salesforce_org_id: str | None = Field(default=None, alias="ROLESPLIT_SALESFORCE_ORG_ID")
+    holidays: str | None = Field(default=None, alias="ROLESPLIT_HOLIDAYS")
 
     @field_validator("managers", mode="before")
     @classmethod
@@ -164,6 +165,17 @@ class Settings(BaseSettings):
         else:
             check_timezone(value)
         return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _check_holidays(cls, value: str | None) -> str | None:
+        from bot.calendar import SETTING, parse_holidays_setting
+
+        try:
+            cal = parse_holidays_setting(value)
+        except ValueError as exc:  # the message names the variable already: said once
+            raise ValueError(str(exc).removeprefix(f"{SETTING}: ")) from None
+        return cal.code if cal else None
 
     @field_validator("slack_api_url")
     @classmethod
@@ -332,6 +344,7 @@ class WorkspaceConfig:
     edit_window_days: int = 14
     handoff_public: bool = False  # hand-off channels are private unless a manager says so
     hide_deal_value: bool = False
+    holidays: str | None = None  # country (and region) whose public holidays are days off
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -363,5 +376,6 @@ def effective(settings: Settings, overrides: dict[str, Any] | None) -> Workspace
         am_week_hours=int(o.get("am_week_hours") or DEFAULT_AM_WEEK_HOURS),
         handoff_public=bool(o.get("handoff_public", False)),
         hide_deal_value=bool(o.get("hide_deal_value", False)),
+        holidays=o.get("holidays", settings.holidays) or None,
         extra=dict(o),
     )

@@ -1,6 +1,6 @@
 """In-process hooks between features: one feature reacts to another's event without importing it
-(create_app wires them: the App Home refreshes after the time log records a day; waiting
-hand-offs go to farmers who join the roster)."""
+(create_app wires them: the App Home refreshes after the time log records a day and after a
+rep's own schedule or time away changed; waiting hand-offs go to farmers who join the roster)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-# fn(services, team_id, user_id) — after a member's day is logged or corrected
-DayLogged = Callable[[Services, str, str], None]
+# fn(services, team_id, user_id) — after a member's day is logged or corrected, or after a
+# member's own settings or time away changed
+PersonChanged = Callable[[Services, str, str], None]
 # fn(services, team_id, user_ids, role) — after people are added to the roster (or change role)
 MembersAdded = Callable[[Services, str, list[str], str], Any]
 
@@ -23,12 +24,17 @@ MembersAdded = Callable[[Services, str, list[str], str], Any]
 class Hooks:
     """The hooks of one app."""
 
-    day_logged: list[DayLogged] = field(default_factory=list)
+    day_logged: list[PersonChanged] = field(default_factory=list)
+    member_changed: list[PersonChanged] = field(default_factory=list)
     members_added: list[MembersAdded] = field(default_factory=list)
 
     def fire_day_logged(self, services: Services, team_id: str, user_id: str) -> None:
-        """Call each hook; one failing hook is logged and does not stop the others."""
+        """Call each day_logged hook; one failing hook is logged and does not stop the others."""
         _fire(self.day_logged, services, team_id, user_id)
+
+    def fire_member_changed(self, services: Services, team_id: str, user_id: str) -> None:
+        """Call each member_changed hook (a rep's schedule or time away changed)."""
+        _fire(self.member_changed, services, team_id, user_id)
 
     def fire_members_added(
         self, services: Services, team_id: str, user_ids: list[str], role: str

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot import handoff, reports, study, timelog
+from bot import handoff, reports, study, timelog, workspace
 from bot.services import Services
 from storage import repo
 
@@ -31,6 +31,7 @@ def prune_bookkeeping(services: Services, now: datetime) -> int:
 
 
 JOBS: tuple[tuple[str, Job], ...] = (
+    ("welcomes", workspace.send_welcomes),  # first: a new rep is welcomed before the evening
     ("prompts", timelog.send_prompts),
     ("reminders", timelog.send_reminders),
     ("rollups", reports.send_rollups),

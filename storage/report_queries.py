@@ -7,7 +7,7 @@ in bot.reports from these rows, so every surface reads them the same way.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, Integer, Select, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from storage.away import away_days
+from storage.away_repo import away_days
 from storage.models import REP_ROLES, Account, Category, DayLog, Member, TimeEntry
 
 ONE_DAY = timedelta(days=1)
@@ -84,6 +84,8 @@ def report_rows(
     upto: date,
     user_ids: Iterable[str] | None = None,
     since: date | None = None,
+    *,
+    holiday: Callable[[date], str | None] | None = None,
 ) -> ReportRows:
     """Active reps and anyone with hours from `since` (default `first`) to `last`: their hours
     per day and kind, answered days, away days, hours per category (first…upto) and wins."""
@@ -157,7 +159,7 @@ def report_rows(
             if mid in wanted and cid in kind_of:
                 by_category[mid][cid] = Decimal(hours)
     rows.category_hours = dict(by_category)
-    rows.away = away_days(session, member_ids, since, last)
+    rows.away = away_days(session, member_ids, since, last, holiday=holiday)
     return rows
 
 

@@ -1,4 +1,5 @@
-"""Feature: the App Home tab — published when opened and refreshed after each log."""
+"""Feature: the App Home tab — published when opened, refreshed after each log and after a rep
+changes their own schedule or time away."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import reports, study, workspace
-from bot.config import WEEKDAYS, parse_work_days
+from bot.config import parse_work_days
 from bot.home import views as views
+from bot.home import week
 from bot.services import Services
 from bot.slack.app import Wiring
 from bot.slack.blocks import fmt_time
@@ -45,8 +47,10 @@ def build_home(req: Request, client: WebClient) -> dict[str, Any]:
             info = {
                 "prompt_time": member.prompt_time or fmt_time(cfg.prompt_time),
                 "tz": member.tz,
-                "work_days": ", ".join(WEEKDAYS[d] for d in days),
+                "work_days": workspace.days_text(days),
                 "paused_until": member.paused_until,
+                "rows": week.rows_of(s, member.id, cfg.holidays, monday, today, by_day, days),
+                "away": week.marked_away_note(s, member.id, today),
             }
         team, study_blocks = None, None
         if manager:
@@ -74,7 +78,8 @@ def publish(req: Request, client: WebClient) -> None:
 
 
 def refresh_after_log(services: Services, team_id: str, user_id: str) -> None:
-    """The day_logged hook: the Home tab shows the new numbers without reopening the app."""
+    """The day_logged and member_changed hook: the Home tab shows the new numbers (or schedule)
+    without reopening the app."""
     publish(Request(services, team_id, user_id), services.slack.for_team(team_id))
 
 

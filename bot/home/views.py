@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot import timelog
+from bot.home.week import week_blocks
 from bot.reports import Report, summary_blocks
 from bot.slack.blocks import button, context, fmt_hours, header, section
 from bot.split import Split, pct_text
@@ -34,16 +34,9 @@ def home_view(
             )
         )
     if member is not None:
-        blocks += [
-            section(f"*Your week so far:* {timelog.split_line(this_week)}"),
-            {
-                "type": "actions",
-                "block_id": "home_actions",
-                "elements": [
-                    button("Log hours", timelog.OPEN_MODAL, today.isoformat(), style="primary")
-                ],
-            },
-        ]
+        blocks += week_blocks(
+            member.get("rows") or [], today, this_week, member.get("paused_until")
+        )
         lines = [
             f"• Week of {monday:%-d %b}: "
             + (f"{fmt_hours(s.total)} h — {pct_text(s)}" if s.total else "no hours")
@@ -55,11 +48,12 @@ def home_view(
             if member.get("paused_until")
             else ""
         )
+        away = f" · {member['away']}" if member.get("away") else ""
         blocks.append(
             context(
-                f"Evening prompt at {member['prompt_time']} ({member['tz']}) on "
-                f"{member['work_days']}{paused}. Correct a day with `/rolesplit log YYYY-MM-DD`; "
-                "pause with `/rolesplit pause 5 days`."
+                f"Evening question at {member['prompt_time']} ({member['tz']}) on "
+                f"{member['work_days']}{paused}{away}. *Your schedule* (or `/rolesplit me`) "
+                "changes them; correct an older day with `/rolesplit log YYYY-MM-DD`."
             )
         )
     if team is not None:

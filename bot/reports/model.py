@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from bot.calendar import calendar_for, is_holiday
 from bot.config import WorkspaceConfig, parse_work_days
 from bot.reports.numbers import Days, Numbers, RepInput, RepNumbers, compute
 from bot.reports.period import Period
@@ -189,8 +190,16 @@ def build_report(
             period.first, period.last, since or period.first, [], [], {}, {}, {}, {}, q.Wins()
         )
     else:
+        cal = calendar_for(cfg.holidays)
         rows = q.report_rows(
-            session, workspace_id, period.first, period.last, today, user_ids, since
+            session,
+            workspace_id,
+            period.first,
+            period.last,
+            today,
+            user_ids,
+            since,
+            holiday=lambda day: is_holiday(cal, day),
         )
     return assemble(rows, cfg, period, today)
 

@@ -44,9 +44,13 @@ PERMANENT = frozenset(
 T = TypeVar("T")
 
 
+# not sent: the feature's last check before the send said no (the error is its reason)
+HELD = "held"
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """What a Web API call came to: sent | retry (provably not sent) | failed."""
+    """What a Web API call came to: sent | retry (provably not sent) | failed | held (not sent)."""
 
     status: str
     error: str = ""
@@ -82,7 +86,7 @@ def log_outcome(
 ) -> None:
     """The one line per scheduled item: `<what> <status>[: error]` with job, team, user, outcome."""
     log.log(
-        logging.INFO if out.status == "sent" else logging.WARNING,
+        logging.INFO if out.status in ("sent", HELD) else logging.WARNING,
         "%s %s%s",
         what,
         out.status,
@@ -170,11 +174,21 @@ class Delivery(Protocol[T]):
         """Store the outcome of the send."""
 
 
-def deliver(run: Pass, delivery: Delivery[T], log: logging.Logger, job: str, what: str) -> int:
+def deliver(
+    run: Pass,
+    delivery: Delivery[T],
+    log: logging.Logger,
+    job: str,
+    what: str,
+    *,
+    hold: Callable[[Claimed[T]], str | None] | None = None,
+) -> int:
     """Claim (with its pace slot, in one transaction), wait for the slot, DM, record, log.
 
-    `job` and `what` name the send in its log line (`prompts`, `prompt`). Returns 1 when the DM
-    went out.
+    `job` and `what` name the send in its log line (`prompts`, `prompt`). `hold`, asked after
+    the claim and outside its transaction, may give a reason not to send after all (the person
+    is away): the claim is then recorded as `held` with that reason. Returns 1 when the DM went
+    out.
     """
     if run.over_budget():
         return 0
@@ -183,8 +197,12 @@ def deliver(run: Pass, delivery: Delivery[T], log: logging.Logger, job: str, wha
         if claimed is None:
             return 0
         slot = reserve(s, claimed.team_id, claimed.rate)
-    wait_until(slot)
-    out = post(run.services, claimed.team_id, claimed.user_id, **claimed.message)
+    reason = hold(claimed) if hold is not None else None
+    if reason is not None:
+        out = Outcome(HELD, reason)
+    else:
+        wait_until(slot)
+        out = post(run.services, claimed.team_id, claimed.user_id, **claimed.message)
     with run.services.Session.begin() as s:
         delivery.record(run, s, claimed.state, out)
     log_outcome(log, job, what, claimed.team_id, claimed.user_id, out)

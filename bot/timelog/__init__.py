@@ -1,5 +1,5 @@
-"""The evening time log: the prompt and its reminder, the Log hours modal, Same as yesterday,
-Day off, plain-words DMs, pause and resume.
+"""The evening time log: the prompt and its reminder (none for a rep who is away), the Log hours
+modal, Same as yesterday, Day off, plain-words DMs and help in the DM, pause and resume.
 
 The public surface — what the app and other features may use — is what this module names in
 `__all__`; the modules inside are the feature's own.
@@ -11,10 +11,22 @@ from slack_bolt import App
 
 from bot.slack.app import Wiring
 from bot.timelog import modal, pause, quick, views
-from bot.timelog.prompts import send_prompts, send_reminders
-from bot.timelog.views import OPEN_MODAL, split_line
+from bot.timelog.names import CategoryRef
+from bot.timelog.prompts import send_prompts
+from bot.timelog.reminders import send_reminders
+from bot.timelog.views import NOT_ON_ROSTER, OPEN_MODAL, day_label, example_line, split_line
 
-__all__ = ["OPEN_MODAL", "register", "send_prompts", "send_reminders", "split_line"]
+__all__ = [
+    "NOT_ON_ROSTER",
+    "OPEN_MODAL",
+    "CategoryRef",
+    "day_label",
+    "example_line",
+    "register",
+    "send_prompts",
+    "send_reminders",
+    "split_line",
+]
 
 
 def register(app: App, wiring: Wiring) -> None:

@@ -1,4 +1,5 @@
-"""`/rolesplit pause` and `/rolesplit resume`: no evening prompts while a rep is away."""
+"""`/rolesplit pause` and `/rolesplit resume`: no evening prompts while a rep is away (a pause is
+recorded as an away period, so its days are not counted as missed)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from bot.slack.router import Command
 from bot.timecalc import next_prompt, parse_pause, zone
 from bot.timelog import views as views
 from bot.timelog.record import Who, who
+from storage import away_repo
 from storage.models import Member
 
 PAUSE_USAGE = "pause [N days | N weeks | until YYYY-MM-DD] — no evening prompts while you're away"
@@ -49,6 +51,7 @@ def handle_pause(cmd: Command) -> None:
         member = s.get(Member, w.member.id)
         assert member is not None
         member.paused_until = until
+        away_repo.set_period(s, member.id, away_repo.PAUSED, w.today, until, now=cmd.services.now())
     cmd.ack(
         response_type="ephemeral",
         text=f"⏸️ Paused: no evening prompts through {views.day_label(until)}. They restart "
@@ -66,6 +69,7 @@ def handle_resume(cmd: Command) -> None:
         member = s.get(Member, w.member.id)
         assert member is not None
         was, member.paused_until = member.paused_until, None
+        away_repo.end_period(s, member.id, away_repo.PAUSED, w.today)
     head = (
         "▶️ Welcome back — evening prompts are on again."
         if was

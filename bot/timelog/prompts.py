@@ -1,9 +1,12 @@
-"""Scheduled: the evening prompt and its one reminder — each claimed in the database first.
+"""Scheduled: the evening prompt (its one reminder is in `reminders`) — claimed in the database
+first.
 
 One pass (`jobs.tick`) finds who is due, then a small thread pool claims and sends: a claim is
 one atomic statement (INSERT … ON CONFLICT DO NOTHING on `prompt(member, local_date)`, or an
 UPDATE guarded by the row's state), taken right before its Slack call, so any number of
 processes may tick at once. Sends keep to a workspace-wide pace shared through the database.
+Nobody is asked on a day they are away (bot/timelog/away_check.py): marked away or a public
+holiday is known from the database; a Slack status that says away holds the claimed DM.
 """
 
 from __future__ import annotations
@@ -20,22 +23,27 @@ from sqlalchemy.orm import Session
 from bot.config import WorkspaceConfig, parse_hhmm, parse_work_days
 from bot.services import Services
 from bot.slack.client import NoTokenError
-from bot.slack.outbound import Claimed, Outcome, Pass, deliver, per_minute
+from bot.slack.outbound import HELD, Claimed, Outcome, Pass, deliver, per_minute
 from bot.split import split
 from bot.timecalc import (
     MIN_PROMPT_GAP,
     Due,
     due_prompt,
-    local_midnight_after,
     reminder_at,
     week_range,
     zone,
 )
 from bot.timelog import views as views
+from bot.timelog.away_check import (
+    StatusReads,
+    holiday_reason,
+    marked_away,
+    status_per_minute,
+)
+from storage import away_repo, repo
 from storage import prompt_repo as pq
-from storage import repo
 from storage import timelog_repo as tl
-from storage.models import Member, Prompt, Workspace
+from storage.models import Member
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +65,7 @@ class DueItem:
     due: Due
     reminder_after: int
     rate: int
+    status_rate: int  # the workspace's pace of Slack status reads
     retry: pq.Retry | None = None
 
 
@@ -83,6 +92,8 @@ def find_due(services: Services, now: datetime) -> list[DueItem]:
             cfg.prompt_window_minutes,
             c.paused_until,
         )
+        if d is not None and holiday_reason(cfg, d.local_date):
+            d = None  # a public holiday: nobody is asked
         retry = retries.pop(c.member_id, None)
         if retry is not None and (d is None or d.local_date != retry.local_date):
             if d is not None or now >= retry.due_at + timedelta(minutes=cfg.prompt_window_minutes):
@@ -98,6 +109,7 @@ def find_due(services: Services, now: datetime) -> list[DueItem]:
                     d,
                     cfg.reminder_after_minutes,
                     per_minute(cfg),
+                    status_per_minute(cfg),
                     retry,
                 )
             )
@@ -107,11 +119,15 @@ def find_due(services: Services, now: datetime) -> list[DueItem]:
     with services.read() as s:
         done = pq.handled(s, {d.due.local_date for d in due})
         recent = pq.prompted_since(s, now - MIN_PROMPT_GAP)
+        away = marked_away(s, [(d.member_id, d.due.local_date) for d in due])
     return [
         d
         for d in due
-        if d.retry is not None
-        or ((d.member_id, d.due.local_date) not in done and d.member_id not in recent)
+        if d.member_id not in away
+        and (
+            d.retry is not None
+            or ((d.member_id, d.due.local_date) not in done and d.member_id not in recent)
+        )
     ]
 
 
@@ -131,7 +147,15 @@ def send_prompts(services: Services, now: datetime) -> int:
     refresh_zones(services, now)
     items = find_due(services, now)
     random.shuffle(items)  # several processes: fewer collisions on the same claims
-    return run.run(items, lambda item: deliver(run, _Prompt(item), log, "prompts", "prompt"))
+    statuses = StatusReads(services)  # each rep's Slack status read at most once this pass
+
+    def send(item: DueItem) -> int:
+        def hold(_: Claimed[tuple[int, int]]) -> str | None:
+            return statuses.reason(item.team_id, item.user_id, now, item.status_rate)
+
+        return deliver(run, _Prompt(item), log, "prompts", "prompt", hold=hold)
+
+    return run.run(items, send)
 
 
 @dataclass(frozen=True)
@@ -151,12 +175,21 @@ class _Prompt:
             attempt = pq.claim_retry(s, prompt_id, item.retry.attempts, run.lease()) or 0
         if prompt_id is None or attempt == 0:
             return None  # another process has it
-        message = _prompt_message(s, item.member_id, item.user_id, day, reminder=False)
+        message = prompt_message(s, item.member_id, item.user_id, day, reminder=False)
         return Claimed(item.team_id, item.user_id, item.rate, message, (prompt_id, attempt))
 
     def record(self, run: Pass, s: Session, state: tuple[int, int], out: Outcome) -> None:
-        """Sent (with when its reminder is due), or the error; a permanent one deactivates."""
+        """Sent (with when its reminder is due), held for a Slack status that says away (the day
+        recorded as away), or the error; a permanent one deactivates."""
         (prompt_id, attempt), item = state, self.item
+        if out.status == HELD:
+            pq.record_prompt(
+                s, prompt_id, attempt, status="skipped", error=f"away: {out.error}"[:200]
+            )
+            away_repo.record_status(
+                s, item.member_id, item.due.local_date, out.error, now=run.lease()
+            )
+            return
         if out.status == "sent":
             sent_at = run.lease()
             due = reminder_at(sent_at, item.due.local_date, item.tz, item.reminder_after)
@@ -174,10 +207,10 @@ class _Prompt:
             return
         pq.record_prompt(s, prompt_id, attempt, status=out.status, error=out.error[:200])
         if out.permanent:
-            _deactivate(s, item.member_id, out.error)
+            deactivate(s, item.member_id, out.error)
 
 
-def _prompt_message(
+def prompt_message(
     s: Session, member_id: int, user_id: str, day: date, *, reminder: bool
 ) -> dict[str, Any]:
     """The prompt (or its reminder) with the week so far."""
@@ -192,74 +225,11 @@ def _prompt_message(
     }
 
 
-def _deactivate(session: Session, member_id: int, error: str) -> None:
+def deactivate(session: Session, member_id: int, error: str) -> None:
+    """Take a member off the prompts after a permanent Slack error."""
     member = session.get(Member, member_id)
     if member is not None and member.active:
         repo.deactivate_member(session, member, f"Slack: {error}")
-
-
-# ---------------------------------------------------------------- reminders
-
-
-def send_reminders(services: Services, now: datetime) -> int:
-    """One reminder per unanswered prompt after the delay; none after that or after midnight."""
-    run = Pass(services, now)
-    with services.read() as s:
-        ids = pq.due_reminders(s, now)
-    return run.run(ids, lambda i: deliver(run, _Reminder(i), log, "reminders", "reminder"))
-
-
-@dataclass(frozen=True)
-class _Reminder:
-    """The one reminder of a sent, unanswered prompt."""
-
-    prompt_id: int
-
-    def claim(self, run: Pass, s: Session) -> Claimed[int] | None:
-        """Take the reminder if it is still wanted: the DM, and the member id."""
-        if not pq.claim_reminder(s, self.prompt_id, run.lease()):
-            return None
-        prompt = s.get(Prompt, self.prompt_id)
-        member = s.get(Member, prompt.member_id) if prompt else None
-        ws = s.get(Workspace, member.workspace_id) if member else None
-        if prompt is None or member is None or ws is None:
-            return None
-        if not _still_wanted(run, prompt, member, ws) or tl.get_day(
-            s, member.id, prompt.local_date
-        ):
-            log.info(
-                "reminder skipped: answered, paused, off the roster or past midnight",
-                extra={
-                    "job": "reminders",
-                    "team_id": ws.team_id,
-                    "user": member.user_id,
-                    "outcome": "skipped",
-                },
-            )
-            return None
-        message = _prompt_message(s, member.id, member.user_id, prompt.local_date, reminder=True)
-        rate = per_minute(run.services.config(ws))
-        return Claimed(ws.team_id, member.user_id, rate, message, member.id)
-
-    def record(self, run: Pass, s: Session, member_id: int, out: Outcome) -> None:
-        """Reminded, given back (nothing was sent), or the error."""
-        if out.status == "sent":
-            pq.record_reminder(s, self.prompt_id, reminded_at=run.lease())
-        elif out.status == "retry":
-            pq.release_reminder(s, self.prompt_id, f"reminder: {out.error}")
-        else:
-            pq.record_reminder(s, self.prompt_id, error=f"reminder: {out.error}"[:200])
-            if out.permanent:
-                _deactivate(s, member_id, out.error)
-
-
-def _still_wanted(run: Pass, prompt: Prompt, member: Member, ws: Workspace) -> bool:
-    """A claimed reminder goes out only to an active, unpaused rep, before their midnight."""
-    if not (ws.installed and member.active and member.is_rep):
-        return False
-    if member.paused_until is not None and prompt.local_date <= member.paused_until:
-        return False
-    return run.now < local_midnight_after(prompt.local_date, zone(member.tz))
 
 
 # ---------------------------------------------------------------- time zones

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.slack.context import Request, request_of
 from bot.slack.pool import after_ack
 from bot.timecalc import check_log_date, parse_day
+from bot.timelog import help as dm_help
 from bot.timelog import views as views
 from bot.timelog.modal import open_modal, opened_from
 from bot.timelog.parse import MAX_DAY, read_words
@@ -92,9 +93,13 @@ def log_words(req: Request, event: dict[str, Any], client: WebClient) -> None:
     key = f"msg:{req.team_id}:{channel}:{event.get('ts')}"
     w = who(req)
     reading = read_words(text, w.categories, w.today)
+    if reading.help and w.problem is None:  # "help", "hi", "?": what can be typed here
+        dm_help.reply(req, client, channel, key, w.categories, w.today)
+        return
     problem = w.problem
     if problem is None and (reading.unreadable or not (reading.hours or reading.day_off)):
-        problem = views.words_help(reading.unreadable, reading.choices)
+        example = views.example_line(w.categories) or views.WORDS_EXAMPLE
+        problem = views.words_help(reading.unreadable, reading.choices, example)
     if problem is None and not reading.day_off and reading.total == 0:
         problem = views.no_hours()
     if problem is None and reading.total > MAX_DAY:

@@ -204,7 +204,7 @@ def words_help(
     return (
         f"{head} Try e.g. `{example}` — put `yesterday` or a date like "
         "`2026-11-20` first for another day, or reply `day off`. "
-        "`/rolesplit log` opens the form."
+        "`/rolesplit log` opens the form; reply `help` for everything you can type."
     )
 
 

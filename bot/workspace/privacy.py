@@ -19,6 +19,7 @@ from bot.slack.router import Command
 from storage import repo
 from storage.models import (
     Account,
+    AwayPeriod,
     Category,
     ChecklistItem,
     CrmOwner,
@@ -69,6 +70,14 @@ def person_data(session: Session, workspace_id: int, user_id: str) -> dict[str, 
         data["time_entries"] = [{**_row(e), "category": key} for e, key in entries]
         data["prompts"] = [
             _row(p) for p in session.scalars(select(Prompt).where(Prompt.member_id == member.id))
+        ]
+        data["away"] = [
+            _row(a)
+            for a in session.scalars(
+                select(AwayPeriod)
+                .where(AwayPeriod.member_id == member.id)
+                .order_by(AwayPeriod.first_day)
+            )
         ]
         data["fit_answers"] = [
             _row(f)
@@ -141,6 +150,14 @@ def forget(session: Session, workspace_id: int, user_id: str) -> int:
         update(ChecklistItem)
         .where(ChecklistItem.handoff_id.in_(handoffs), ChecklistItem.done_by == user_id)
         .values(done_by=None)
+    )
+    session.execute(  # away days this manager marked keep counting, with no name on them
+        update(AwayPeriod)
+        .where(
+            AwayPeriod.set_by == user_id,
+            AwayPeriod.member_id.in_(select(Member.id).where(Member.workspace_id == workspace_id)),
+        )
+        .values(set_by=None)
     )
     session.execute(  # a study this manager started keeps running, with no name on it
         update(Study)

@@ -11,12 +11,14 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.config import format_work_days
+from bot.config import format_work_days, parse_work_days
 from bot.services import Services
 from bot.slack.app import Wiring
 from bot.slack.blocks import fmt_time
 from bot.slack.context import request_of
 from bot.slack.router import COMMAND, Command
+from bot.workspace import welcome
+from bot.workspace.welcome_views import days_text
 from storage import repo
 from storage.models import ROLES, Member
 
@@ -80,10 +82,15 @@ def handle_add(cmd: Command) -> None:
             infos[uid] = info
     added: list[str] = []
     changed: list[str] = []
+    owed: list[int] = []
     with services.Session.begin() as session:
         ws = repo.ensure_workspace(session, cmd.team_id)
+        before = {
+            uid: (m.active, m.is_rep)
+            for uid, m in repo.members_by_user_ids(session, ws.id, list(infos)).items()
+        }
         for uid, info in infos.items():
-            _, new = repo.upsert_member(
+            member, new = repo.upsert_member(
                 session,
                 ws.id,
                 uid,
@@ -93,6 +100,10 @@ def handle_add(cmd: Command) -> None:
                 now=now,
             )
             (added if new else changed).append(uid)
+            welcome.note_added(session, member, before.get(uid))
+            session.flush()
+            if member.welcome_due:
+                owed.append(member.id)
     lines = []
     if added:
         lines.append(f"Added {_people(added)} as *{role}*.")
@@ -101,9 +112,14 @@ def handle_add(cmd: Command) -> None:
     if problems:
         lines.append("Not added: " + "; ".join(problems) + ".")
     if role != "manager" and (added or changed):
-        lines.append("They'll get the evening prompt at their local time on work days.")
+        lines.append(
+            "They'll get the evening prompt at their local time on work days"
+            + (" — and a short welcome now." if owed else ".")
+        )
     cmd.respond(response_type="ephemeral", text="\n".join(lines), replace_original=False)
     cmd.request.hooks.fire_members_added(services, cmd.team_id, added + changed, role)
+    if owed:
+        welcome.send_welcomes(services, now, owed, {m: cmd.user_id for m in owed})
 
 
 def handle_remove(cmd: Command) -> None:
@@ -146,9 +162,10 @@ def roster_text(
         for m in group:
             bits = [m.tz]
             if role != "manager":
-                bits.append(f"prompt {m.prompt_time or default_prompt}")
+                own = " (own)" if m.prompt_time and m.prompt_time != default_prompt else ""
+                bits.append(f"prompt {m.prompt_time or default_prompt}{own}")
                 if m.work_days and m.work_days != default_days:
-                    bits.append(m.work_days)
+                    bits.append(f"{days_text(parse_work_days(m.work_days))} (own)")
                 if m.paused_until:
                     bits.append(f"paused until {m.paused_until.isoformat()}")
             lines.append(f"• <@{m.user_id}> — " + " · ".join(bits))

@@ -15,6 +15,8 @@ from bot.slack.context import Request, request_of
 from bot.slack.router import Command
 from bot.split import KINDS
 from bot.workspace import settings_views as views
+from bot.workspace.categories_views import Cat
+from bot.workspace.categories_views import summary as categories_summary
 from storage import repo
 from storage.models import Category
 
@@ -109,7 +111,8 @@ def validate(raw: dict[str, Any], known: set[str]) -> Reading:
         r.errors["checklist"] = "1 to 20 items, one per line, each at most 200 characters."
     if raw.get("handoff_mode") == "thread" and not raw.get("handoff_channel"):
         r.errors["handoff_channel"] = "Thread mode needs the channel the threads go in."
-    cats = read_categories(raw.get("categories") or "", known)
+    # the categories text box of forms opened before categories became a list of their own
+    cats = read_categories(raw["categories"] or "", known) if "categories" in raw else []
     if isinstance(cats, str):
         r.errors["categories"] = cats
     else:
@@ -192,9 +195,12 @@ def open_settings(req: Request, client: WebClient, trigger_id: str) -> None:
     """views.open the settings modal."""
     ws_id = req.workspace_id()  # the categories to show are the workspace's own
     with req.services.read() as s:
-        rows = [(c.key, c.label, c.kind, list(c.aliases or [])) for c in repo.categories(s, ws_id)]
+        cats = [
+            Cat(c.key, c.label, c.kind, tuple(c.aliases or ()), c.active)
+            for c in repo.categories(s, ws_id)
+        ]
     client.views_open(
-        trigger_id=trigger_id, view=views.settings_modal(req.settings, views.categories_text(rows))
+        trigger_id=trigger_id, view=views.settings_modal(req.settings, categories_summary(cats))
     )
 
 
@@ -220,7 +226,7 @@ def on_submit(
         before = dict(ws.settings or {})
         ws.settings = {**before, **reading.overrides}
         changed = [k for k, v in reading.overrides.items() if before.get(k) != v]
-        changes = apply_categories(s, ws.id, reading.categories)
+        changes = apply_categories(s, ws.id, reading.categories) if "categories" in raw else []
     summary = ", ".join(k.replace("_", " ") for k in changed) or "no settings"
     extra = f"\nCategories: {'; '.join(changes)}." if changes else ""
     day = WEEKDAYS.index(reading.overrides["rollup_time"][:3])

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.config import WEEKDAYS, WorkspaceConfig
-from bot.slack.blocks import context, plain
+from bot.slack.blocks import button, context, plain
+from bot.workspace.categories_views import OPEN as CATEGORIES_OPEN
 
 CALLBACK = "settings_submit"
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -54,8 +55,21 @@ def categories_text(rows: list[tuple[str, str, str, list[str]]]) -> str:
     )
 
 
+def _categories(summary: str) -> dict[str, Any]:
+    """The categories line with its Edit button (the list is a form of its own)."""
+    return {
+        "type": "section",
+        "block_id": "categories_list",
+        "text": {"type": "mrkdwn", "text": summary[:3000]},
+        "accessory": button("Edit categories", CATEGORIES_OPEN, "open"),
+    }
+
+
 def settings_modal(cfg: WorkspaceConfig, categories: str) -> dict[str, Any]:
-    """The settings modal, prefilled with the workspace's current values."""
+    """The settings modal, prefilled with the workspace's current values.
+
+    `categories` is the categories' summary line (categories_views.summary).
+    """
     days = [_option(DAY_NAMES[d], WEEKDAYS[d]) for d in range(7)]
     rollup_channel: dict[str, Any] = {
         "type": "conversations_select",
@@ -88,7 +102,8 @@ def settings_modal(cfg: WorkspaceConfig, categories: str) -> dict[str, Any]:
             },
         ),
         _input("reminder", "Reminder after (minutes)", _text(str(cfg.reminder_after_minutes))),
-        _input("categories", "Categories", _text(categories, multiline=True), hint=CATEGORY_HINT),
+        _categories(categories),
+        context("Category changes apply right away; the rest when you press Save."),
         context("*Weekly rollup*"),
         _input(
             "rollup_channel",

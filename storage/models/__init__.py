@@ -16,7 +16,7 @@ from storage.models.handoff import (
 from storage.models.reports import Rollup
 from storage.models.slack import ProcessedRequest, SendPace
 from storage.models.study import FitAnswer, Study, StudyMessage
-from storage.models.timelog import ANSWERED, DayLog, Prompt, TimeEntry
+from storage.models.timelog import ANSWERED, AwayPeriod, DayLog, Prompt, TimeEntry
 from storage.models.workspace import REP_ROLES, ROLES, Category, Member, Workspace
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "REP_ROLES",
     "ROLES",
     "Account",
+    "AwayPeriod",
     "Base",
     "Category",
     "ChecklistItem",

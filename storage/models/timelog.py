@@ -1,4 +1,5 @@
-"""The evening log: each member's answered days, their hours per category, and the prompts."""
+"""The evening log: each member's answered days, their hours per category, the prompts, and
+their days away."""
 
 from __future__ import annotations
 
@@ -78,3 +79,26 @@ class Prompt(Base):
     reminder_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(String(200))
+
+
+class AwayPeriod(Base):
+    """Days a rep is away, inclusive: paused, marked away by a manager, or a Slack status.
+
+    The history stays (a pause ended early is shortened, not deleted) so reports can tell away
+    days from missed ones.
+    """
+
+    __tablename__ = "away_period"
+    __table_args__ = (
+        UniqueConstraint("member_id", "kind", "first_day"),
+        Index("ix_away_period_last_day", "last_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))  # paused | away | status
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    set_by: Mapped[str | None] = mapped_column(String(32))  # who marked it (a manager, the rep)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

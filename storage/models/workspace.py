@@ -25,6 +25,8 @@ class Workspace(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     installed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # single-workspace mode: when the managers' first-start message was claimed (sent once)
+    greeted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     members: Mapped[list[Member]] = relationship(back_populates="workspace")
@@ -55,6 +57,11 @@ class Member(Base):
         Boolean, default=False, server_default=text("false")
     )
     last_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the welcome DM: `first` or `again` while one is owed (set by /rolesplit add), claimed
+    # before it is sent and cleared once it went out — one per addition, however often added
+    welcome_due: Mapped[str | None] = mapped_column(String(8))
+    welcome_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    welcomed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     workspace: Mapped[Workspace] = relationship(back_populates="members")

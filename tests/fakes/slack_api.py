@@ -195,8 +195,19 @@ class FakeSlack:
                 "email": email,
                 "real_name": (name or user_id).title(),
                 "display_name": name or user_id.lower(),
+                "status_emoji": "",
+                "status_text": "",
+                "status_expiration": 0,
             },
         }
+
+    def set_status(
+        self, user_id: str, emoji: str = "", text: str = "", expiration: int = 0
+    ) -> None:
+        """Set a user's Slack status (profile.status_emoji / status_text / status_expiration)."""
+        self.users[user_id]["profile"].update(
+            status_emoji=emoji, status_text=text, status_expiration=expiration
+        )
 
     def set_user_tz(self, user_id: str, tz: str) -> None:
         """Move a user to another time zone."""

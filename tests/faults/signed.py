@@ -101,9 +101,10 @@ class LogForm:
         for block, action, el in self._inputs():
             if el.get("type") == "datepicker":
                 values[block] = {action: datepicker_value(self.day)}
-            elif el.get("type") == "plain_text_input":
-                one_line = not el.get("multiline")
-                values[block] = {action: input_value(next(typed, None) if one_line else None)}
+            elif el.get("type") == "number_input":  # the hours fields
+                values[block] = {action: {"type": "number_input", "value": next(typed, None)}}
+            elif el.get("type") == "plain_text_input":  # the note
+                values[block] = {action: input_value(None)}
         return values
 
     def submission(self, user: str, view_id: str, hash: str = "h1") -> Prepared:

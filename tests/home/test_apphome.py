@@ -25,7 +25,7 @@ def test_rep_sees_their_week_last_weeks_and_settings(running: Running) -> None:
     text = home_text(running, "U1")
     assert "Your week so far:* 4 h — hunting 0% · farming 100% · other 0%" in text
     assert "Week of 16 Nov: 8 h — hunting 75% · farming 25% · other 0%" in text
-    assert "Evening prompt at 17:30 (Europe/London) on mon, tue, wed, thu, fri" in text
+    assert "Evening question at 17:30 (Europe/London) on Mon–Fri" in text
     assert "9 h" not in text and "Team" not in text  # only their own numbers
 
 

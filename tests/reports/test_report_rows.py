@@ -8,7 +8,6 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from storage import repo
-from storage.away import away_days
 from storage.models import DayLog, Member, Prompt, TimeEntry
 from storage.report_queries import report_rows, roster_began
 
@@ -53,31 +52,6 @@ def prompt(s: Session, m: Member, day: date) -> None:
     at = datetime(day.year, day.month, day.day, 17, 30, tzinfo=UTC)
     s.add(Prompt(member_id=m.id, local_date=day, due_at=at, claimed_at=at, status="sent"))
     s.flush()
-
-
-def test_a_pause_runs_from_the_day_after_the_last_prompt_or_answer(session: Session) -> None:
-    ws = repo.ensure_workspace(session, "T0001")
-    cats = {c.key: c.id for c in repo.categories(session, ws.id)}
-    fri = MON + timedelta(days=4)
-    ana = member(session, ws.id, "UANA", paused_until=fri)
-    prompt(session, ana, MON)  # prompted Monday evening, then paused through Friday
-    ben = member(session, ws.id, "UBEN", paused_until=fri)
-    prompt(session, ben, MON)
-    log(session, ben, MON + timedelta(days=1), cats, prospecting="8")  # answered Tuesday too
-    cai = member(session, ws.id, "UCAI", datetime(2026, 11, 18, 9, tzinfo=UTC), paused_until=fri)
-    dee = member(session, ws.id, "UDEE", paused_until=MON - timedelta(days=1))  # over before
-    eve = member(session, ws.id, "UEVE")  # never paused
-    ids = [ana.id, ben.id, cai.id, dee.id, eve.id]
-    away = away_days(session, ids, MON, MON + timedelta(days=6))
-    week = [MON + timedelta(days=i) for i in range(7)]
-    assert sorted(away[ana.id]) == week[1:5]  # Tue–Fri
-    assert sorted(away[ben.id]) == week[2:5]  # Wed–Fri
-    assert sorted(away[cai.id]) == week[2:5]  # from the day she joined (Wed)
-    assert dee.id not in away and eve.id not in away
-    assert away[ana.id][week[1]] == "paused through Fri 20 Nov"
-    # a range cuts it
-    assert sorted(away_days(session, ids, week[3], week[6])[ana.id]) == week[3:5]
-    assert away_days(session, [], MON, fri) == {}
 
 
 def test_one_read_gives_hours_per_day_and_kind_days_off_categories_and_who(

@@ -30,7 +30,12 @@ CLIENT_SECRET = "test-client-secret-5f4e3d2c1b0a"
 # logs if something logs a request body.
 VERIFICATION_TOKEN = "legacy-verification-token"
 REQUEST_FIELDS = ("method", "path", "status", "ms", "team_id", "outcome")
-ITEM_LOGGERS = ("bot.timelog.prompts", "bot.reports.rollup", "bot.handoff.nudges")
+ITEM_LOGGERS = (
+    "bot.timelog.prompts",
+    "bot.timelog.reminders",
+    "bot.reports.rollup",
+    "bot.handoff.nudges",
+)
 
 
 class Sent:
@@ -130,6 +135,8 @@ def run_scenario(run: Running, sent: Sent) -> None:
     slack.command("add <@U1|u1> <@U2|u2> <@U3|u3> as hybrid", user_id="UBOSS")
     slack.command("add <@UDANA|udana> as farmer", user_id="UBOSS")
     fake.wait_for_response(2)
+    # the four reps' welcome DMs went out (before the failure below is armed)
+    fake.wait_for("chat.postMessage", count=4, predicate=lambda c: "Hi <@" in c.text)
 
     # two won deals (Bearer and signed) with nudges due by the evening; one wrong secret
     won = {"sales_rep": "usam@acme.test", "account_manager": "UDANA", "won_at": "2026-11-16"}

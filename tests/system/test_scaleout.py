@@ -347,9 +347,9 @@ def test_tick_now_runs_the_pass_as_of_that_instant(
     try:
         # 17:30 in Tokyo on Tuesday 24 November 2026 is 08:30 UTC
         (out,) = cluster.run(("tick", "--now", "2026-11-24T08:29:00Z"))
-        assert out.startswith("prompts: 0, reminders: 0"), out
+        assert "prompts: 0, reminders: 0" in out, out
         (out,) = cluster.run(("tick", "--now", "2026-11-24T17:30:00+09:00"))
-        assert out.startswith("prompts: 1, reminders: 0"), out
+        assert "prompts: 1, reminders: 0" in out, out
         naive = cluster.spawn("naive", "tick", "--now", "2026-11-24T08:30")
         assert naive.wait(timeout=TICK_TIMEOUT) == 2
     finally:
