@@ -82,12 +82,7 @@ def test_confirmations_during_a_slack_outage_are_delayed_not_lost(rig: Rig) -> N
         assert total in rig.fake.dm(u)[0], (u, rig.fake.dm(u))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a CSV upload that Slack answers 500 is dropped after the report text: needs the "
-    "file in the outbox, delivered with retries on 5xx",
-)
+# the one Slack client retries a 5xx on the request path: a short outage delays the file
 def test_a_csv_during_a_slack_outage_is_delayed_not_lost(rig: Rig) -> None:
     seed(rig.db_url, rep_ids(3))
     app = rig.procs.serve()
