@@ -4,7 +4,7 @@ pause — no prompt or reminder, the day recorded, and the report not counting i
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -54,7 +54,7 @@ def test_nobody_is_prompted_on_christmas_day_with_us_holidays(us_app: Running) -
     us_app.clock.set(at(date(2026, 12, 26), 12))
     report = week_report(us_app, date(2026, 12, 21), date(2026, 12, 27))
     line = {r.user_id: r for r in report.reps}["U1"]
-    assert line.work_days == 4  # Mon–Thu; Friday the 25th is a holiday
+    assert line.days.work == 4  # Mon–Thu; Friday the 25th is a holiday
     with us_app.session() as s:
         away = away_repo.away_days(
             s,
@@ -88,10 +88,12 @@ def test_a_palm_tree_status_gets_nothing_and_is_not_missing(running: Running) ->
     with running.session() as s:
         (row,) = s.scalars(select(AwayPeriod)).all()
         assert (row.kind, row.first_day, row.last_day) == ("status", tuesday, tuesday)
-    running.clock.set(at(tuesday, 23))
+    # the next morning (today counts once answered): Tuesday is over for both
+    running.clock.set(at(tuesday + timedelta(days=1), 9))
     report = week_report(running, date(2026, 11, 23), date(2026, 11, 29))
     lines = {r.user_id: r for r in report.reps}
-    assert lines["U1"].work_days == lines["U2"].work_days - 1  # the away Tuesday is left out
+    assert lines["U1"].days.work == lines["U2"].days.work - 1  # the away Tuesday is left out
+    assert (lines["U1"].days.away, lines["U2"].days.away) == (1, 0)
     with running.session() as s:
         away = away_repo.away_days(
             s, [member(running, "U1").id], date(2026, 11, 23), date(2026, 11, 29)
@@ -181,6 +183,7 @@ def test_paused_days_are_recorded_and_not_missed(running: Running) -> None:
             date(2026, 11, 24),
             date(2026, 11, 24),
         )
-    running.clock.set(at(date(2026, 11, 25), 23))
+    running.clock.set(at(date(2026, 11, 26), 9))  # Thursday morning: Wednesday is over
     line = week_report(running, date(2026, 11, 23), date(2026, 11, 29)).reps[0]
-    assert line.work_days == 2  # Monday and Wednesday; the paused Tuesday is away
+    assert line.days.work == 2  # Monday and Wednesday; the paused Tuesday is away
+    assert line.days.away == 1
