@@ -20,7 +20,7 @@ from bot.reports.verdict import CONSIDER, INCONCLUSIVE, KEEP, NO_DATA, SEPARATE
 from bot.slack.blocks import fmt_hours
 from bot.split import Split, whole_percentages
 from storage import repo
-from storage.models import DayLog, Study, TimeEntry
+from storage.models import AwayPeriod, DayLog, Study, TimeEntry
 
 CATEGORY = {"hunting": "prospecting", "farming": "account_service", "other": "admin"}
 WEEKDAYS = (0, 1, 2, 3, 4)
@@ -69,6 +69,13 @@ def seed(s: Session, team_id: str, team: Team, study: bool = True) -> None:
         member.paused_until = r.paused_until
         member.display_name = r.name
         s.flush()
+        away = away_of(r)
+        if away:  # a pause is kept as an away period, as /rolesplit pause records it
+            s.add(
+                AwayPeriod(
+                    member_id=member.id, kind="paused", first_day=min(away), last_day=max(away)
+                )
+            )
         for day, held in sorted(r.days.items()):
             log = DayLog(
                 member_id=member.id,
