@@ -139,6 +139,7 @@ def run_scenario(run: Running, sent: Sent) -> None:
     fake.wait_for("chat.postMessage", count=4, predicate=lambda c: "Hi <@" in c.text)
 
     # two won deals (Bearer and signed) with nudges due by the evening; one wrong secret
+    run.clock.set(at(9))  # the day itself: a win may not be dated in the future
     won = {"sales_rep": "usam@acme.test", "account_manager": "UDANA", "won_at": "2026-11-16"}
     assert webhook(run, sent, {"account": "Acme Corp", "account_id": "CRM-1", **won}) == 202
     assert webhook(run, sent, {"account": "Globex", **won}, auth="signed") == 202
