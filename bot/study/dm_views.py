@@ -3,7 +3,6 @@ the answer shown in place. Builders are pure and name people by mention only."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from bot.slack.blocks import (
     button,
     context,
+    form_modal,
     plain,
     section,
     truncate,
@@ -152,14 +152,10 @@ def fit_modal(
     }
     if comment:
         comment_el["initial_value"] = truncate(comment, MAX_COMMENT)
-    return {
-        "type": "modal",
-        "callback_id": FIT_MODAL,
-        "title": plain("Time study question", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Cancel", 24),
-        "private_metadata": json.dumps({"study": study_id, **metadata})[:3000],
-        "blocks": [
+    return form_modal(
+        FIT_MODAL,
+        "Time study question",
+        [
             {
                 "type": "input",
                 "block_id": SCORE_BLOCK,
@@ -175,7 +171,8 @@ def fit_modal(
             },
             context("Only managers see your answer. Saving again replaces it."),
         ],
-    }
+        metadata={"study": study_id, **metadata},
+    )
 
 
 def read_fit_modal(values: Mapping[str, Any]) -> tuple[int | None, str | None, dict[str, str]]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.slack.blocks import context, plain, truncate
+from bot.slack.blocks import context, form_modal, plain, truncate
 from bot.timecalc import DEFAULT_PAUSE_DAYS, MAX_PAUSE_DAYS
 from bot.workspace.welcome_views import (
     MAX_REASON,
@@ -29,14 +28,10 @@ NOT_A_REP = (
 
 def pause_modal(today: date, metadata: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A short form: no evening questions through a day, and why (optional)."""
-    return {
-        "type": "modal",
-        "callback_id": PAUSE_CALLBACK,
-        "title": plain("Pause", 24),
-        "submit": plain("Pause", 24),
-        "close": plain("Cancel", 24),
-        "private_metadata": json.dumps(dict(metadata or {}))[:3000],
-        "blocks": [
+    return form_modal(
+        PAUSE_CALLBACK,
+        "Pause",
+        [
             {
                 "type": "input",
                 "block_id": ME_AWAY_BLOCK,
@@ -61,7 +56,9 @@ def pause_modal(today: date, metadata: Mapping[str, Any] | None = None) -> dict[
                 },
             },
         ],
-    }
+        metadata=metadata or {},
+        submit="Pause",
+    )
 
 
 def read_pause(

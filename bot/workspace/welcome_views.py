@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -10,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.config import WEEKDAYS, format_work_days, parse_hhmm
-from bot.slack.blocks import context, fmt_time, plain, section, truncate
+from bot.slack.blocks import context, fmt_time, form_modal, plain, section, truncate
 from bot.timecalc import MAX_PAUSE_DAYS
 
 ME_CALLBACK = "me_submit"
@@ -172,14 +171,10 @@ def me_modal(
     }
     if away_reason:
         reason["initial_value"] = truncate(away_reason, MAX_REASON)
-    return {
-        "type": "modal",
-        "callback_id": ME_CALLBACK,
-        "title": plain("Your rolesplit", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Cancel", 24),
-        "private_metadata": json.dumps(dict(metadata or {}))[:3000],
-        "blocks": [
+    return form_modal(
+        ME_CALLBACK,
+        "Your rolesplit",
+        [
             context(f"Times are your own ({tz}), from your Slack profile."),
             {
                 "type": "input",
@@ -213,7 +208,8 @@ def me_modal(
                 "element": reason,
             },
         ],
-    }
+        metadata=metadata or {},
+    )
 
 
 @dataclass
