@@ -88,6 +88,25 @@ def plain(text: str, limit: int = 75) -> dict[str, Any]:
     return {"type": "plain_text", "text": truncate(text, limit)}
 
 
+def text_input(
+    action_id: str,
+    max_length: int,
+    placeholder: str,
+    initial: str | None = None,
+    *,
+    multiline: bool = False,
+) -> dict[str, Any]:
+    """A plain_text_input element, its initial value (if any) cut to `max_length`."""
+    el: dict[str, Any] = {"type": "plain_text_input", "action_id": action_id}
+    if multiline:
+        el["multiline"] = True
+    el["max_length"] = max_length
+    el["placeholder"] = plain(placeholder)
+    if initial:
+        el["initial_value"] = truncate(initial, max_length)
+    return el
+
+
 def form_modal(
     callback_id: str,
     title: str,

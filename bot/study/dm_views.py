@@ -13,6 +13,7 @@ from bot.slack.blocks import (
     form_modal,
     plain,
     section,
+    text_input,
     truncate,
 )
 from bot.study.plan import (
@@ -143,15 +144,13 @@ def fit_modal(
     radio: dict[str, Any] = {"type": "radio_buttons", "action_id": SCORE_ACTION, "options": options}
     if score is not None:
         radio["initial_option"] = options[score - 1]
-    comment_el: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": COMMENT_ACTION,
-        "multiline": True,
-        "max_length": MAX_COMMENT,
-        "placeholder": plain("e.g. I enjoy growing the accounts I already know"),
-    }
-    if comment:
-        comment_el["initial_value"] = truncate(comment, MAX_COMMENT)
+    comment_el = text_input(
+        COMMENT_ACTION,
+        MAX_COMMENT,
+        "e.g. I enjoy growing the accounts I already know",
+        comment,
+        multiline=True,
+    )
     return form_modal(
         FIT_MODAL,
         "Time study question",

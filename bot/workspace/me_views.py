@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.slack.blocks import context, form_modal, plain, truncate
+from bot.slack.blocks import context, form_modal, plain, text_input, truncate
 from bot.timecalc import DEFAULT_PAUSE_DAYS, MAX_PAUSE_DAYS
 from bot.workspace.welcome_views import (
     MAX_REASON,
@@ -14,6 +14,7 @@ from bot.workspace.welcome_views import (
     ME_AWAY_BLOCK,
     ME_REASON_ACTION,
     ME_REASON_BLOCK,
+    REASON_EXAMPLE,
     days_text,
 )
 
@@ -48,12 +49,7 @@ def pause_modal(today: date, metadata: Mapping[str, Any] | None = None) -> dict[
                 "block_id": ME_REASON_BLOCK,
                 "optional": True,
                 "label": plain("Reason"),
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": ME_REASON_ACTION,
-                    "max_length": MAX_REASON,
-                    "placeholder": plain("e.g. vacation, parental leave, conference"),
-                },
+                "element": text_input(ME_REASON_ACTION, MAX_REASON, REASON_EXAMPLE),
             },
         ],
         metadata=metadata or {},
