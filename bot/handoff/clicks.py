@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -10,7 +11,7 @@ from slack_sdk import WebClient
 from bot.handoff.assign import pick_account_manager
 from bot.handoff.owners import pick_rep
 from bot.handoff.space import refresh_intro, retry_space
-from bot.slack.context import request_of
+from bot.slack.context import Request, request_of
 from storage import accounts_repo as q
 
 
@@ -46,29 +47,32 @@ def _picked_id(body: dict[str, Any]) -> tuple[int, str] | None:
     return (target, str(user)) if user else None
 
 
-def _reply(client: WebClient, body: dict[str, Any], user_id: str, text: str) -> None:
-    channel = (body.get("container") or {}).get("channel_id") or user_id
+def _answer_pick(
+    body: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    pick: Callable[[Request, WebClient, int, str], str],
+) -> None:
+    """Apply a person picked in a question's menu and reply where they clicked (else by DM)."""
+    picked = _picked_id(body)
+    if picked is None:
+        return
+    req = request_of(context)
+    text = pick(req, client, picked[0], picked[1])
+    channel = (body.get("container") or {}).get("channel_id") or req.user_id
     client.chat_postMessage(channel=channel, text=text)
 
 
 def on_pick_am(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     """Someone asked chose the account manager for a waiting hand-off."""
     ack()
-    picked = _picked_id(body)
-    if picked is not None:
-        req = request_of(context)
-        text = pick_account_manager(req, client, picked[0], picked[1])
-        _reply(client, body, req.user_id, text)
+    _answer_pick(body, context, client, pick_account_manager)
 
 
 def on_pick_rep(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     """Someone asked named the sales rep (and so mapped the CRM owner)."""
     ack()
-    picked = _picked_id(body)
-    if picked is not None:
-        req = request_of(context)
-        text = pick_rep(req, client, picked[0], picked[1])
-        _reply(client, body, req.user_id, text)
+    _answer_pick(body, context, client, pick_rep)
 
 
 def on_retry(

@@ -88,6 +88,46 @@ def plain(text: str, limit: int = 75) -> dict[str, Any]:
     return {"type": "plain_text", "text": truncate(text, limit)}
 
 
+def text_input(
+    action_id: str,
+    max_length: int,
+    placeholder: str,
+    initial: str | None = None,
+    *,
+    multiline: bool = False,
+) -> dict[str, Any]:
+    """A plain_text_input element, its initial value (if any) cut to `max_length`."""
+    el: dict[str, Any] = {"type": "plain_text_input", "action_id": action_id}
+    if multiline:
+        el["multiline"] = True
+    el["max_length"] = max_length
+    el["placeholder"] = plain(placeholder)
+    if initial:
+        el["initial_value"] = truncate(initial, max_length)
+    return el
+
+
+def form_modal(
+    callback_id: str,
+    title: str,
+    blocks: list[dict[str, Any]],
+    *,
+    metadata: Mapping[str, Any],
+    submit: str = "Save",
+    close: str = "Cancel",
+) -> dict[str, Any]:
+    """A form modal: title and buttons ≤ 24 characters, `metadata` as JSON (≤ 3,000)."""
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title, 24),
+        "submit": plain(submit, 24),
+        "close": plain(close, 24),
+        "private_metadata": json.dumps(dict(metadata))[:3000],
+        "blocks": blocks,
+    }
+
+
 def metadata_of(view: Mapping[str, Any]) -> dict[str, Any]:
     """A submitted view's private_metadata as a dict (empty when missing or not JSON)."""
     try:

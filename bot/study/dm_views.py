@@ -3,7 +3,6 @@ the answer shown in place. Builders are pure and name people by mention only."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -11,8 +10,10 @@ from typing import Any
 from bot.slack.blocks import (
     button,
     context,
+    form_modal,
     plain,
     section,
+    text_input,
     truncate,
 )
 from bot.study.plan import (
@@ -143,23 +144,17 @@ def fit_modal(
     radio: dict[str, Any] = {"type": "radio_buttons", "action_id": SCORE_ACTION, "options": options}
     if score is not None:
         radio["initial_option"] = options[score - 1]
-    comment_el: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": COMMENT_ACTION,
-        "multiline": True,
-        "max_length": MAX_COMMENT,
-        "placeholder": plain("e.g. I enjoy growing the accounts I already know"),
-    }
-    if comment:
-        comment_el["initial_value"] = truncate(comment, MAX_COMMENT)
-    return {
-        "type": "modal",
-        "callback_id": FIT_MODAL,
-        "title": plain("Time study question", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Cancel", 24),
-        "private_metadata": json.dumps({"study": study_id, **metadata})[:3000],
-        "blocks": [
+    comment_el = text_input(
+        COMMENT_ACTION,
+        MAX_COMMENT,
+        "e.g. I enjoy growing the accounts I already know",
+        comment,
+        multiline=True,
+    )
+    return form_modal(
+        FIT_MODAL,
+        "Time study question",
+        [
             {
                 "type": "input",
                 "block_id": SCORE_BLOCK,
@@ -175,7 +170,8 @@ def fit_modal(
             },
             context("Only managers see your answer. Saving again replaces it."),
         ],
-    }
+        metadata={"study": study_id, **metadata},
+    )
 
 
 def read_fit_modal(values: Mapping[str, Any]) -> tuple[int | None, str | None, dict[str, str]]:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bot.slack.blocks import MAX_VIEW_BLOCKS, context, fmt_hours, plain, section, truncate
+from bot.slack.blocks import (
+    MAX_VIEW_BLOCKS,
+    context,
+    fmt_hours,
+    form_modal,
+    plain,
+    section,
+    truncate,
+)
 from bot.timelog.parse import MAX_DAY, CategoryRef, HoursError, parse_hours
 
 # ids shared by the builders and the listeners (kept from the first release: old forms work)
@@ -99,15 +106,12 @@ def modal(
             "element": note_el,
         }
     )
-    return {
-        "type": "modal",
-        "callback_id": MODAL_CALLBACK,
-        "title": plain("Log your hours", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Cancel", 24),
-        "private_metadata": json.dumps(dict(metadata))[:3000],
-        "blocks": blocks,
-    }
+    return form_modal(
+        MODAL_CALLBACK,
+        "Log your hours",
+        blocks,
+        metadata=metadata,
+    )
 
 
 @dataclass

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.slack.blocks import context, plain, truncate
+from bot.slack.blocks import context, form_modal, plain, text_input, truncate
 from bot.timecalc import DEFAULT_PAUSE_DAYS, MAX_PAUSE_DAYS
 from bot.workspace.welcome_views import (
     MAX_REASON,
@@ -15,6 +14,7 @@ from bot.workspace.welcome_views import (
     ME_AWAY_BLOCK,
     ME_REASON_ACTION,
     ME_REASON_BLOCK,
+    REASON_EXAMPLE,
     days_text,
 )
 
@@ -29,14 +29,10 @@ NOT_A_REP = (
 
 def pause_modal(today: date, metadata: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A short form: no evening questions through a day, and why (optional)."""
-    return {
-        "type": "modal",
-        "callback_id": PAUSE_CALLBACK,
-        "title": plain("Pause", 24),
-        "submit": plain("Pause", 24),
-        "close": plain("Cancel", 24),
-        "private_metadata": json.dumps(dict(metadata or {}))[:3000],
-        "blocks": [
+    return form_modal(
+        PAUSE_CALLBACK,
+        "Pause",
+        [
             {
                 "type": "input",
                 "block_id": ME_AWAY_BLOCK,
@@ -53,15 +49,12 @@ def pause_modal(today: date, metadata: Mapping[str, Any] | None = None) -> dict[
                 "block_id": ME_REASON_BLOCK,
                 "optional": True,
                 "label": plain("Reason"),
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": ME_REASON_ACTION,
-                    "max_length": MAX_REASON,
-                    "placeholder": plain("e.g. vacation, parental leave, conference"),
-                },
+                "element": text_input(ME_REASON_ACTION, MAX_REASON, REASON_EXAMPLE),
             },
         ],
-    }
+        metadata=metadata or {},
+        submit="Pause",
+    )
 
 
 def read_pause(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -10,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.config import WEEKDAYS, format_work_days, parse_hhmm
-from bot.slack.blocks import context, fmt_time, plain, section, truncate
+from bot.slack.blocks import context, fmt_time, form_modal, plain, section, text_input, truncate
 from bot.timecalc import MAX_PAUSE_DAYS
 
 ME_CALLBACK = "me_submit"
@@ -19,6 +18,7 @@ ME_DAYS_BLOCK, ME_DAYS_ACTION = "me_days", "me_days"
 ME_AWAY_BLOCK, ME_AWAY_ACTION = "me_away", "me_away"
 ME_REASON_BLOCK, ME_REASON_ACTION = "me_reason", "me_reason"
 MAX_REASON = 200
+REASON_EXAMPLE = "e.g. vacation, parental leave, conference"
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ROLE_WORDS = {
     "hunter": "a hunter (new business)",
@@ -164,22 +164,11 @@ def me_modal(
     away: dict[str, Any] = {"type": "datepicker", "action_id": ME_AWAY_ACTION}
     if away_until:
         away["initial_date"] = away_until.isoformat()
-    reason: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": ME_REASON_ACTION,
-        "max_length": MAX_REASON,
-        "placeholder": plain("e.g. vacation, parental leave, conference"),
-    }
-    if away_reason:
-        reason["initial_value"] = truncate(away_reason, MAX_REASON)
-    return {
-        "type": "modal",
-        "callback_id": ME_CALLBACK,
-        "title": plain("Your rolesplit", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Cancel", 24),
-        "private_metadata": json.dumps(dict(metadata or {}))[:3000],
-        "blocks": [
+    reason = text_input(ME_REASON_ACTION, MAX_REASON, REASON_EXAMPLE, away_reason)
+    return form_modal(
+        ME_CALLBACK,
+        "Your rolesplit",
+        [
             context(f"Times are your own ({tz}), from your Slack profile."),
             {
                 "type": "input",
@@ -213,7 +202,8 @@ def me_modal(
                 "element": reason,
             },
         ],
-    }
+        metadata=metadata or {},
+    )
 
 
 @dataclass

@@ -30,12 +30,13 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from bot.handoff.crm import ACCOUNT_NAME, OWNER, CrmDelivery, CrmPayloadError, missing_for
+from bot.handoff.crm import ACCOUNT_NAME, OWNER, CrmDelivery, CrmPayloadError
 from bot.handoff.crm.values import (
     clean_id,
     clean_text,
     load_json,
     parse_value,
+    win_delivery,
     won_date,
 )
 
@@ -205,15 +206,14 @@ def _workflow(deal: dict[str, Any], today: date, won_stages: frozenset[str]) -> 
         return CrmDelivery(CRM, key, deal_id, is_win=False, raw_stage=stage)
     name = clean_text(props.get("dealname"), "dealname")
     owner = clean_id(props.get("hubspot_owner_id"), "hubspot_owner_id")
-    return CrmDelivery(
-        crm=CRM,
-        delivery_key=key,
-        deal_id=deal_id,
-        is_win=True,
-        account_name=name,
+    return win_delivery(
+        CRM,
+        key,
+        deal_id,
+        name=name,
         owner_id=owner,
+        owner_email=None,
         value=parse_value(props.get("amount"), "amount"),
         won_at=won_date(props.get("closedate"), "closedate", today),
         raw_stage=stage,
-        missing=missing_for(name, owner, None),
     )

@@ -23,13 +23,14 @@ import hmac
 from datetime import date
 from typing import Any
 
-from bot.handoff.crm import CrmDelivery, CrmPayloadError, missing_for
+from bot.handoff.crm import CrmDelivery, CrmPayloadError
 from bot.handoff.crm.values import (
     clean_email,
     clean_id,
     clean_text,
     load_json,
     parse_value,
+    win_delivery,
     won_date,
 )
 
@@ -158,16 +159,14 @@ def _win(
         owner_id = clean_id(owner, f"{at}.{owner_field}")
         owner_email = None
     won_field = "won_time" if deal.get("won_time") else "close_time"
-    return CrmDelivery(
-        crm=CRM,
-        delivery_key=key,
-        deal_id=deal_id,
-        is_win=True,
-        account_name=name,
+    return win_delivery(
+        CRM,
+        key,
+        deal_id,
+        name=name,
         owner_id=owner_id,
         owner_email=owner_email,
         value=parse_value(deal.get("value"), f"{at}.value"),
         won_at=won_date(deal.get(won_field), f"{at}.{won_field}", today),
         raw_stage="won",
-        missing=missing_for(name, owner_id, owner_email),
     )

@@ -30,8 +30,15 @@ from xml.sax.saxutils import escape
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
 
-from bot.handoff.crm import CrmDelivery, CrmPayloadError, missing_for
-from bot.handoff.crm.values import clean_email, clean_id, clean_text, parse_value, won_date
+from bot.handoff.crm import CrmDelivery, CrmPayloadError
+from bot.handoff.crm.values import (
+    clean_email,
+    clean_id,
+    clean_text,
+    parse_value,
+    win_delivery,
+    won_date,
+)
 
 CRM = "salesforce"
 MAX_BODY = 1024 * 1024
@@ -197,18 +204,16 @@ def _notification(item: Element, at: str, org: str, today: date) -> CrmDelivery 
     )
     owner_id = clean_id(fields.get("OwnerId"), f"{at}.OwnerId")
     owner_email = clean_email(fields.get("Owner_Email__c"), f"{at}.Owner_Email__c")
-    return CrmDelivery(
-        crm=CRM,
-        delivery_key=key,
-        deal_id=deal_id,
-        is_win=True,
-        account_name=name,
+    return win_delivery(
+        CRM,
+        key,
+        deal_id,
+        name=name,
         owner_id=owner_id,
         owner_email=owner_email,
         value=parse_value(fields.get("Amount"), f"{at}.Amount"),
         won_at=won_date(fields.get("CloseDate"), f"{at}.CloseDate", today),
         raw_stage=stage,
-        missing=missing_for(name, owner_id, owner_email),
     )
 
 

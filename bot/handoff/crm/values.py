@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, NoReturn
 
-from bot.handoff.crm import CrmPayloadError
+from bot.handoff.crm import CrmDelivery, CrmPayloadError, missing_for
 
 MAX_DEPTH = 32  # nesting of arrays/objects; the CRMs' deal payloads use 4 at most
 MAX_TEXT = 200
@@ -174,3 +174,31 @@ def _day(raw: object, field: str) -> tuple[date, bool]:
     except ValueError:
         raise CrmPayloadError(field, bad) from None
     return day, match[4] is not None
+
+
+def win_delivery(
+    crm: str,
+    key: str,
+    deal_id: str,
+    *,
+    name: str | None,
+    owner_id: str | None,
+    owner_email: str | None,
+    value: Decimal | None,
+    won_at: date | None,
+    raw_stage: str | None,
+) -> CrmDelivery:
+    """A won deal's delivery, with what it lacks (account name, owner) listed."""
+    return CrmDelivery(
+        crm=crm,
+        delivery_key=key,
+        deal_id=deal_id,
+        is_win=True,
+        account_name=name,
+        owner_id=owner_id,
+        owner_email=owner_email,
+        value=value,
+        won_at=won_at,
+        raw_stage=raw_stage,
+        missing=missing_for(name, owner_id, owner_email),
+    )
