@@ -173,7 +173,15 @@ def test_changing_the_date_reloads_that_days_hours(running: Running) -> None:
     running.fake.wait_for("chat.postMessage", 1)
     running.slack.command("log", user_id="U1")
     running.fake.wait_for("views.open")
-    (opened,) = [x for x in running.fake.views.values() if x.get("callback_id") == v.MODAL_CALLBACK]
+
+    def log_modals() -> list[dict[str, Any]]:
+        views = list(running.fake.views.values())
+        return [x for x in views if x.get("callback_id") == v.MODAL_CALLBACK]
+
+    deadline = time.monotonic() + 10  # the fake stores the view just after recording the call
+    while not log_modals() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    (opened,) = log_modals()
     assert pick_date(running, opened, "2026-11-23").status == 200
     update = running.fake.wait_for("views.update")[0]
     assert update.args["view_id"] == opened["id"] and update.args["hash"] == opened["hash"]
