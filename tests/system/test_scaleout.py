@@ -18,7 +18,7 @@ from typing import IO, Any
 from urllib.parse import urlparse
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import make_url
 
 from bot.services import Services
@@ -213,6 +213,14 @@ def test_two_processes_share_requests_and_scheduled_work_exactly_once(
         assert b.command("add <@UDANA|udana> as farmer", user_id="UBOSS").status == 200
         added = fake.wait_for_response(2, timeout=15)
         assert all("Added" in r["text"] for r in added), added
+        # the roster has been there since before last week: this week's rollup reports on it
+        # (a week before the roster had anyone is skipped)
+        engine = make_engine(schema_url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(update(Member).values(created_at=evening - timedelta(days=14)))
+        finally:
+            engine.dispose()
 
         # one won deal posted to both processes at once; another to each in turn
         won = {"sales_rep": "USAM", "account_manager": "UDANA"}
