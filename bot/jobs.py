@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from bot import handoff, reports, study, timelog, workspace
 from bot.services import Services
+from bot.slack import outbox
 from storage import repo
 
 log = logging.getLogger("bot.jobs")
@@ -24,13 +25,16 @@ PROCESSED_RETENTION = timedelta(days=1)
 
 
 def prune_bookkeeping(services: Services, now: datetime) -> int:
-    """Forget idempotency keys past their retention and OAuth states that expired unused."""
+    """Forget idempotency keys past their retention, OAuth states that expired unused and
+    finished outbox rows past theirs."""
     with services.Session.begin() as s:
         keys = repo.prune_processed_requests(s, now - PROCESSED_RETENTION)
-        return keys + repo.prune_oauth_states(s, now)
+        keys += repo.prune_oauth_states(s, now)
+    return keys + outbox.prune(services, now)
 
 
 JOBS: tuple[tuple[str, Job], ...] = (
+    ("outbox", outbox.send_due),  # what requests decided to say and could not send yet
     ("welcomes", workspace.send_welcomes),  # first: a new rep is welcomed before the evening
     ("prompts", timelog.send_prompts),
     ("reminders", timelog.send_reminders),

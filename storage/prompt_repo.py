@@ -173,18 +173,37 @@ def skip_stale_retries(session: Session, due_before: datetime) -> None:
     )
 
 
-INTERRUPTED = "interrupted: the sender stopped; may have been sent"
+INTERRUPTED = "interrupted: the sender stopped while sending; may have been sent"
+
+
+def mark_sending(session: Session, prompt_id: int, attempt: int) -> bool:
+    """A claimed prompt goes on the wire (claimed → sending); False when it is no longer ours."""
+    return won(
+        session,
+        update(Prompt)
+        .where(Prompt.id == prompt_id, Prompt.attempts == attempt, Prompt.status == "claimed")
+        .values(status="sending")
+        .returning(Prompt.id),
+    )
 
 
 def expire_interrupted(session: Session, older_than: datetime) -> list[tuple[str, str, date]]:
-    """Claimed prompts whose sender vanished (crash, kill) are marked failed, never resent.
+    """Claims whose sender vanished (crash, kill), older than an instant.
 
-    Returns (team id, user id, local date) of each, for the log.
+    One still waiting for its pace slot (`claimed`) was never attempted: it goes back to
+    `retry`, to be sent by a later pass. One `sending` may have gone out: failed, never resent.
+    Returns (team id, user id, local date) of the latter, for the log.
     """
+    session.execute(
+        update(Prompt)
+        .where(Prompt.status == "claimed", Prompt.claimed_at < older_than)
+        .values(status="retry", error="the sender stopped before sending; sent again")
+        .execution_options(**_NO_SYNC)
+    )
     ids = list(
         session.scalars(
             update(Prompt)
-            .where(Prompt.status == "claimed", Prompt.claimed_at < older_than)
+            .where(Prompt.status == "sending", Prompt.claimed_at < older_than)
             .values(status="failed", error=INTERRUPTED)
             .returning(Prompt.id)
             .execution_options(**_NO_SYNC)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
@@ -62,9 +63,18 @@ class Outcome:
 
 def post(services: Services, team_id: str, channel: str, **message: Any) -> Outcome:
     """chat.postMessage (a user id posts into their DM), classified for the claim's record."""
+    return attempt(services, team_id, lambda c: c.chat_postMessage(channel=channel, **message))
+
+
+def attempt(services: Services, team_id: str, call: Callable[[WebClient], Any]) -> Outcome:
+    """One Web API call with the workspace's sending client (it retries only a 429), classified.
+
+    A 5xx, a 429 or no connection: `retry` (provably nothing was posted). An answer with an
+    error: `failed` (`permanent` when the person can never be reached; `needed` names a missing
+    scope). No answer after the call went out: `failed` too, as it may have been posted.
+    """
     try:
-        client = services.slack.for_team(team_id, sending=True)
-        resp = client.chat_postMessage(channel=channel, **message)
+        resp = call(services.slack.for_team(team_id, sending=True))
     except NoTokenError:
         return Outcome("retry", NO_TOKEN)
     except SlackApiError as err:
@@ -78,7 +88,8 @@ def post(services: Services, team_id: str, channel: str, **message: Any) -> Outc
         return Outcome("retry", f"connection: {err.reason}")
     except OSError as err:  # sent, then no answer (timeout, reset): it may have been posted
         return Outcome("failed", f"no answer from Slack ({type(err).__name__}); not resent")
-    return Outcome("sent", channel=str(resp["channel"]), ts=str(resp["ts"]))
+    data = resp.data if hasattr(resp, "data") and isinstance(resp.data, dict) else {}
+    return Outcome("sent", channel=str(data.get("channel") or ""), ts=str(data.get("ts") or ""))
 
 
 def log_outcome(
@@ -170,6 +181,13 @@ class Delivery(Protocol[T]):
     def claim(self, run: Pass, session: Session) -> Claimed[T] | None:
         """Take the item (one atomic statement) and say what to send; None when not ours."""
 
+    def sending(self, run: Pass, session: Session, state: T) -> bool:
+        """Mark the claimed item as on the wire, just before the call; False: no longer ours.
+
+        A claim still waiting for its pace slot is safe to send after a crash; one marked
+        sending may have gone out. An item with no such distinction returns True.
+        """
+
     def record(self, run: Pass, session: Session, state: T, out: Outcome) -> None:
         """Store the outcome of the send."""
 
@@ -202,6 +220,10 @@ def deliver(
         out = Outcome(HELD, reason)
     else:
         wait_until(slot)
+        with run.services.Session.begin() as s:
+            ours = delivery.sending(run, s, claimed.state)
+        if not ours:
+            return 0
         out = post(run.services, claimed.team_id, claimed.user_id, **claimed.message)
     with run.services.Session.begin() as s:
         delivery.record(run, s, claimed.state, out)

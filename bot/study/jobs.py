@@ -219,6 +219,10 @@ class _StudyDm:
         message = {"text": text, "blocks": blocks}
         return Claimed(item.team_id, item.user_id, item.rate, message, None)
 
+    def sending(self, run: Pass, s: Session, state: None) -> bool:
+        """Always ours once claimed (the study DM claim is its own mark)."""
+        return True
+
     def record(self, run: Pass, s: Session, state: None, out: Outcome) -> None:
         """Sent, given back (nothing was sent: a later pass tries again), or the error."""
         item = self.item

@@ -36,7 +36,7 @@ def register(app: App, wiring: Wiring) -> None:
     app.action(views.SAME_AS_YESTERDAY)(quick.on_quick)
     app.action(views.DAY_OFF)(quick.on_quick)
     app.view(views.MODAL_CALLBACK)(modal.on_submit)
-    app.event("message")(quick.on_message)
+    app.event("message", middleware=[quick.store_words])(quick.on_message)
     # these ack first or validate from one read, then hand the rest on
     wiring.acks_inline(views=[views.MODAL_CALLBACK], actions=[views.OPEN_MODAL])
     wiring.router.add("log", modal.handle_log, modal.LOG_USAGE, order=1)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.slack.blocks import metadata_of
 from bot.slack.context import Request, request_of
-from bot.slack.pool import after_ack, soon
+from bot.slack.pool import soon
 from bot.slack.router import Command
 from bot.timecalc import check_log_date, parse_day
 from bot.timelog import logform, views
@@ -90,8 +90,29 @@ def on_date_change(ack: Ack, body: dict[str, Any], context: BoltContext, client:
 def on_submit(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    """Save: errors answered in the modal (nothing stored), else the day is replaced."""
+    """Save: errors answered in the modal (nothing stored), else the day is replaced — stored,
+    with its confirmation queued, before the ack. If the database cannot take it, the form
+    stays open saying so, with everything typed still in it."""
     req = request_of(context)
+    try:
+        result = _save(req, view)
+    except SQLAlchemyError:
+        log.exception("day not saved", extra={"team_id": req.team_id, "outcome": "error"})
+        ack(response_action="errors", errors={views.DATE_BLOCK: views.FORM_NOT_SAVED})
+        return
+    if isinstance(result, dict):
+        ack(response_action="errors", errors=result)
+        return
+    ack()
+    if isinstance(result, Logged):
+        announce(req, context, result)
+    elif isinstance(result, str):
+        client.chat_postMessage(channel=req.user_id, text=result)
+
+
+def _save(req: Request, view: dict[str, Any]) -> Logged | dict[str, str] | str | None:
+    """Read the form and replace the day (claimed by view id + hash): what was logged, the
+    form's errors, a problem to tell, or None for a replay."""
     w = who(req)
     reading = logform.read_modal(view["state"]["values"], w.categories)
     errors = dict(reading.errors)
@@ -100,35 +121,19 @@ def on_submit(
     if problem:
         errors[views.DATE_BLOCK] = problem
     if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    ack()
+        return errors
     assert day is not None
-    after_ack(context, _save_submission, req, client, view, day, reading)
-
-
-def _save_submission(
-    req: Request,
-    client: WebClient,
-    view: dict[str, Any],
-    day: date,
-    reading: logform.ModalReading,
-) -> None:
-    """After the ack: replace the day (claimed by view id + hash) and announce it."""
     key = f"view:{req.team_id}:{view['id']}:{view.get('hash') or ''}"
-    try:
-        result = record(req, day, reading.hours, source="modal", idem_key=key, note=reading.note)
-    except SQLAlchemyError:  # the form is closed already: hand back what was typed
-        log.exception("day not saved", extra={"team_id": req.team_id, "outcome": "error"})
-        client.chat_postMessage(
-            channel=req.user_id, text=views.save_failed(day, reading.hours, reading.note)
-        )
-        return
-    if isinstance(result, Logged):
-        meta = metadata_of(view)
-        announce(req, client, result, (meta.get("c"), meta.get("ts")))
-    elif isinstance(result, str):
-        client.chat_postMessage(channel=req.user_id, text=result)
+    meta = metadata_of(view)
+    return record(
+        req,
+        day,
+        reading.hours,
+        source="modal",
+        idem_key=key,
+        note=reading.note,
+        clicked=(meta.get("c"), meta.get("ts")),
+    )
 
 
 def handle_log(cmd: Command) -> None:

@@ -178,6 +178,10 @@ class _Prompt:
         message = prompt_message(s, item.member_id, item.user_id, day, reminder=False)
         return Claimed(item.team_id, item.user_id, item.rate, message, (prompt_id, attempt))
 
+    def sending(self, run: Pass, s: Session, state: tuple[int, int]) -> bool:
+        """Claimed → sending, just before the DM (a crash before this leaves it to retry)."""
+        return pq.mark_sending(s, *state)
+
     def record(self, run: Pass, s: Session, state: tuple[int, int], out: Outcome) -> None:
         """Sent (with when its reminder is due), held for a Slack status that says away (the day
         recorded as away), or the error; a permanent one deactivates."""

@@ -8,6 +8,7 @@ so Slack retries and double clicks change nothing twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,11 +16,12 @@ from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.config import parse_work_days
+from bot.slack import outbox
 from bot.slack.blocks import fmt_time
 from bot.slack.context import Request
+from bot.slack.pool import after_ack
 from bot.split import split_over
 from bot.timecalc import week_range
 from bot.timelog import views as views
@@ -27,7 +29,7 @@ from bot.timelog.parse import CategoryRef
 from storage import prompt_repo as pq
 from storage import repo
 from storage import timelog_repo as tl
-from storage.models import Member
+from storage.models import Member, Prompt
 
 log = logging.getLogger(__name__)
 
@@ -88,13 +90,11 @@ def who(req: Request) -> Who:
 
 @dataclass
 class Logged:
-    """What was recorded: the confirmation to send and the prompt message to update."""
+    """What was recorded: the day, its one-line summary, and the outbox rows that announce it."""
 
     day: date
-    text: str
-    blocks: list[dict[str, Any]]
     summary: str
-    prompt: tuple[str, str] | None
+    outbox: list[int]
 
 
 def record(
@@ -105,10 +105,13 @@ def record(
     source: str,
     idem_key: str,
     note: str | None = None,
+    clicked: tuple[str | None, str | None] = (None, None),
 ) -> Logged | str | None:
-    """Replace a day (None hours: a day off) and claim the request, in one transaction.
+    """Replace a day (None hours: a day off), claim the request and queue its announcement —
+    the confirmation DM and the prompt (and the clicked message) shown as answered — in one
+    transaction: once it commits, the day and everything it says are durable.
 
-    Returns what to announce, a problem to tell the person, or None for a replay.
+    Returns what was logged, a problem to tell the person, or None for a replay.
     """
     services, ws = req.services, req.workspace
     if ws is None:
@@ -140,42 +143,43 @@ def record(
         week = views.Week(
             split_over(by_day, first, day), tl.days_answered(s, member.id, first, day)
         )
-        prompt = pq.prompt_for(s, member.id, day)
-        where = (
-            (prompt.channel_id, prompt.message_ts)
-            if prompt and prompt.channel_id and prompt.message_ts
-            else None
+        names = [(c.label, (hours or {})[c.key]) for c in cats if (hours or {}).get(c.key)]
+        text, blocks = views.confirmation(
+            day, day_split, week, names, day_off=hours is None, replaced=replaced
         )
-    names = [(c.label, (hours or {})[c.key]) for c in cats if (hours or {}).get(c.key)]
-    text, blocks = views.confirmation(
-        day, day_split, week, names, day_off=hours is None, replaced=replaced
-    )
-    summary = "day off" if hours is None else views.split_line(day_split)
-    return Logged(day, text, blocks, summary, where)
-
-
-def announce(
-    req: Request,
-    client: WebClient,
-    logged: Logged,
-    clicked: tuple[str | None, str | None] = (None, None),
-) -> None:
-    """Confirm by DM, show the prompt (and the clicked message) as answered, fire day_logged."""
-    client.chat_postMessage(channel=req.user_id, text=logged.text, blocks=logged.blocks)
-    targets = [logged.prompt] if logged.prompt else []
-    if clicked[0] and clicked[1] and clicked not in targets:
-        targets.append((clicked[0], clicked[1]))
-    for channel, ts in targets:
-        try:
-            client.chat_update(
-                channel=channel,
-                ts=ts,
-                text=f"{views.day_label(logged.day)}: {logged.summary}",
-                blocks=views.answered_blocks(logged.day, logged.summary),
+        summary = "day off" if hours is None else views.split_line(day_split)
+        queued = [outbox.queue_message(s, req.team_id, req.user_id, now, text=text, blocks=blocks)]
+        for channel, ts in _answered_messages(pq.prompt_for(s, member.id, day), clicked):
+            queued.append(
+                outbox.queue_update(
+                    s,
+                    req.team_id,
+                    channel,
+                    ts,
+                    now,
+                    text=f"{views.day_label(day)}: {summary}",
+                    blocks=views.answered_blocks(day, summary),
+                )
             )
-        except SlackApiError as err:  # deleted or too old to edit: the log itself stands
-            log.info("prompt not updated: %s", err.response.get("error"))
-    req.hooks.fire_day_logged(req.services, req.team_id, req.user_id)
+    return Logged(day, summary, queued)
+
+
+def _answered_messages(
+    prompt: Prompt | None, clicked: tuple[str | None, str | None]
+) -> list[tuple[str, str]]:
+    """The prompt message of the day, and the message clicked (when another), to mark answered."""
+    targets = []
+    if prompt is not None and prompt.channel_id and prompt.message_ts:
+        targets.append((prompt.channel_id, prompt.message_ts))
+    if clicked[0] and clicked[1] and (clicked[0], clicked[1]) not in targets:
+        targets.append((clicked[0], clicked[1]))
+    return targets
+
+
+def announce(req: Request, context: Mapping[str, Any], logged: Logged) -> None:
+    """After the ack: send what `record` queued, then fire day_logged (the App Home, …)."""
+    outbox.send_soon(context, req.services, logged.outbox)
+    after_ack(context, req.hooks.fire_day_logged, req.services, req.team_id, req.user_id)
 
 
 def tell(client: WebClient, respond: Respond | None, user_id: str, text: str) -> None:

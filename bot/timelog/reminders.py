@@ -95,6 +95,10 @@ class _Reminder:
         state = _Reminded(member.id, prompt.local_date, status_per_minute(cfg))
         return Claimed(ws.team_id, member.user_id, per_minute(cfg), message, state)
 
+    def sending(self, run: Pass, s: Session, state: _Reminded) -> bool:
+        """Always ours once claimed (the claim is its own mark: a crash skips that reminder)."""
+        return True
+
     def record(self, run: Pass, s: Session, state: _Reminded, out: Outcome) -> None:
         """Reminded, held for a Slack status that says away (the day recorded as away), given
         back (nothing was sent), or the error."""

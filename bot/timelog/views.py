@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -33,7 +33,7 @@ from bot.timelog.logform import info_modal as info_modal
 from bot.timelog.logform import modal as modal
 from bot.timelog.logform import read_modal as read_modal
 from bot.timelog.names import category_names, norm
-from bot.timelog.parse import EXAMPLE, CategoryRef, Unreadable, format_entries
+from bot.timelog.parse import EXAMPLE, CategoryRef, Unreadable
 
 # ids shared by the builders and the listeners (kept from the first release: old prompts work)
 OPEN_MODAL = "daylog_open"
@@ -282,14 +282,15 @@ def form_failed(day: date, error: str) -> str:
     )
 
 
-def save_failed(day: date, hours: Mapping[str, Decimal], note: str | None) -> str:
-    """A DM when a submitted day could not be saved: what was entered, so nothing is lost."""
-    entered = format_entries((key.replace("_", " "), h) for key, h in hours.items())
-    lines = [
-        f"Sorry — I couldn't save {day_label(day)} just now, so nothing changed. You entered:",
-        f"`{day.isoformat()} {entered}`",
-    ]
-    if note:
-        lines.append(f"Note: {truncate(note, 500)}")
-    lines.append("Reply with that line here to log it, or tap *Log hours* again.")
-    return "\n".join(lines)
+FORM_NOT_SAVED = (
+    "Sorry — I couldn't save this just now, so nothing changed. Everything you typed is "
+    "still here: press Save again in a moment."
+)
+
+
+def click_not_saved(day: date) -> str:
+    """When a button's day could not be saved: nothing changed, and what to do."""
+    return (
+        f"Sorry — I couldn't save {day_label(day)} just now, so nothing changed. "
+        "Tap the button again in a moment."
+    )

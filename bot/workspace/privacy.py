@@ -16,7 +16,7 @@ from bot.slack.app import Wiring
 from bot.slack.blocks import button, section
 from bot.slack.context import request_of
 from bot.slack.router import Command
-from storage import repo
+from storage import outbox_repo, repo
 from storage.models import (
     Account,
     AwayPeriod,
@@ -169,6 +169,7 @@ def forget(session: Session, workspace_id: int, user_id: str) -> int:
     session.execute(
         delete(ProcessedRequest).where(ProcessedRequest.key.like(f"%:{team_id}:{user_id}:%"))
     )
+    outbox_repo.forget(session, team_id or "", user_id)  # what was queued to them, or about them
     if member is None:
         return 0
     session.delete(member)  # cascades: day logs, entries, prompts, study messages, answers

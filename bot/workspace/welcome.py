@@ -104,6 +104,10 @@ class _Welcome:
         rate = per_minute(run.services.config(ws))
         return Claimed(ws.team_id, member.user_id, rate, message, self.member_id)
 
+    def sending(self, run: Pass, s: Session, member_id: int) -> bool:
+        """Always ours once claimed (an interrupted welcome is settled, never sent twice)."""
+        return True
+
     def record(self, run: Pass, s: Session, member_id: int, out: Outcome) -> None:
         """Sent, given back (nothing was sent: a later pass tries again), or given up."""
         if out.status == "sent":

@@ -14,7 +14,7 @@ from storage.models.handoff import (
     Nudge,
 )
 from storage.models.reports import Rollup
-from storage.models.slack import ProcessedRequest, SendPace
+from storage.models.slack import OutboxMessage, ProcessedRequest, SendPace
 from storage.models.study import FitAnswer, Study, StudyMessage
 from storage.models.timelog import ANSWERED, AwayPeriod, DayLog, Prompt, TimeEntry
 from storage.models.workspace import REP_ROLES, ROLES, Category, Member, Workspace
@@ -39,6 +39,7 @@ __all__ = [
     "HandoffQuestion",
     "Member",
     "Nudge",
+    "OutboxMessage",
     "ProcessedRequest",
     "Prompt",
     "Rollup",

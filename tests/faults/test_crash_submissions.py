@@ -16,12 +16,6 @@ REPS = 60
 CLIENTS = 8
 KILL_AFTER = REPS // 3  # answered requests before the kill
 
-ACK_BEFORE_SAVE = (
-    "the request path answers 200 first and saves on the after-ack lane, so kill -9 loses "
-    "acknowledged entries: needs durable-before-ack (its own transaction or an inbox row) "
-    "and pending work finished after a restart"
-)
-
 
 def _stop(app: Served, how: str) -> None:
     if how == "kill":
@@ -39,10 +33,7 @@ def _check_interrupted(app: Served, answers_ok: int) -> None:
 @pytest.mark.parametrize(
     "how",
     [
-        pytest.param(
-            "kill",
-            marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=ACK_BEFORE_SAVE),
-        ),
+        "kill",
         "term",
     ],
 )
@@ -69,7 +60,6 @@ def test_stop_in_a_burst_of_submissions_loses_and_doubles_nothing(rig: Rig, how:
     rig.check_each_stored_once_and_confirmed_once(reps, FORM_TOTAL, acked, in_flight)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=ACK_BEFORE_SAVE)
 def test_kill_9_in_a_burst_of_plain_words_dms_loses_and_doubles_nothing(rig: Rig) -> None:
     reps = rep_ids(REPS)
     seed(rig.db_url, reps)

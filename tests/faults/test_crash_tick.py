@@ -8,8 +8,6 @@ import signal
 import time
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from tests.faults.harness import IN_FLIGHT_MAX, rep_ids, seed, set_workspace_settings
 from tests.faults.procs import HarnessError
 from tests.faults.rig import Rig
@@ -31,13 +29,6 @@ def iso(instant: datetime) -> str:
     return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a prompt claimed and waiting for its pace slot is left 'claimed' by kill -9, then "
-    "expired as 'interrupted: may have been sent' and never sent: needs 'claimed, not "
-    "attempted' (safe to send after a crash) told apart from 'in flight'",
-)
 def test_kill_9_of_a_tick_loses_no_prompt_that_was_not_in_flight(rig: Rig) -> None:
     reps = rep_ids(REPS)
     seed(

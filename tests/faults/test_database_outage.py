@@ -89,13 +89,6 @@ def test_the_app_serves_again_once_the_database_is_back(rig: Rig, pg: ThrowawayP
     rig.check_each_stored_once_and_confirmed_once(reps[:1], FORM_TOTAL, reps[:1])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="with the database down the submission's pre-ack read raises and Bolt answers 500 "
-    "(the form shows a generic error): needs 'could not save' answered in place "
-    "(response_action errors), nothing acknowledged as done",
-)
 def test_a_form_saved_while_the_database_is_down_says_so_in_place(
     rig: Rig, pg: ThrowawayPostgres
 ) -> None:
@@ -120,12 +113,6 @@ def test_a_form_saved_while_the_database_is_down_says_so_in_place(
     rig.check_each_stored_once_and_confirmed_once(reps[:1], FORM_TOTAL, reps[:1])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a message.im event is acknowledged before anything is stored, so with the database "
-    "down it is answered 200 and lost: needs a non-2xx answer so that Slack redelivers",
-)
 def test_an_event_while_the_database_is_down_is_left_for_slack_to_redeliver(
     rig: Rig, pg: ThrowawayPostgres
 ) -> None:

@@ -50,12 +50,6 @@ def told_manager(rig: Rig) -> list[str]:
     return seen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a confirmation DM that Slack answers 500 is dropped (the day stays stored): needs "
-    "an outbox recorded with the day and delivered with retries on 5xx",
-)
 def test_confirmations_during_a_slack_outage_are_delayed_not_lost(rig: Rig) -> None:
     reps = rep_ids(6)
     seed(rig.db_url, reps)

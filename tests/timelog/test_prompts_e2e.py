@@ -173,10 +173,7 @@ def test_dst_evening_in_new_york(running: Running) -> None:
     )
 
 
-def test_a_send_interrupted_mid_way_is_marked_failed_never_resent_and_logged(
-    running: Running, caplog: pytest.LogCaptureFixture
-) -> None:
-    add_reps(running, ("U1", "UTC"))
+def _left_by_a_dead_process(running: Running, status: str) -> None:
     with running.session() as s:  # a process claimed U1's prompt at 17:30, then died
         s.add(
             Prompt(
@@ -184,10 +181,17 @@ def test_a_send_interrupted_mid_way_is_marked_failed_never_resent_and_logged(
                 local_date=TUE,
                 due_at=at(17, 30),
                 claimed_at=at(17, 30),
-                status="claimed",
+                status=status,
                 attempts=1,
             )
         )
+
+
+def test_a_send_interrupted_on_the_wire_is_marked_failed_never_resent_and_logged(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    add_reps(running, ("U1", "UTC"))
+    _left_by_a_dead_process(running, "sending")
     with caplog.at_level(logging.WARNING, logger="bot.timelog.prompts"):
         assert jobs.tick(running.services, at(17, 40))["prompts"] == 0
     (row,) = prompts(running)
@@ -195,3 +199,13 @@ def test_a_send_interrupted_mid_way_is_marked_failed_never_resent_and_logged(
     assert dms(running, "U1") == []  # it may have gone out: never a second one
     (line,) = [r for r in caplog.records if getattr(r, "outcome", "") == "interrupted"]
     assert (line.team_id, line.user) == ("T0001", "U1")  # type: ignore[attr-defined]
+
+
+def test_a_claim_that_never_reached_its_send_is_sent_by_a_later_pass(running: Running) -> None:
+    add_reps(running, ("U1", "UTC"))
+    _left_by_a_dead_process(running, "claimed")  # waiting for its pace slot at the crash
+    assert jobs.tick(running.services, at(17, 40))["prompts"] == 1
+    (row,) = prompts(running)
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert len(dms(running, "U1")) == 1
+    assert jobs.tick(running.services, at(17, 50))["prompts"] == 0

@@ -314,7 +314,7 @@ def test_log_command_opens_the_modal_for_a_past_day(running: Running) -> None:
     assert len(running.fake.calls("views.open")) == 1
 
 
-def test_a_day_the_database_could_not_save_is_handed_back_to_log_again(
+def test_a_day_the_database_could_not_save_keeps_the_form_open_to_save_again(
     running: Running, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add_reps(running, ("U1", "UTC"))
@@ -326,16 +326,18 @@ def test_a_day_the_database_could_not_save_is_handed_back_to_log_again(
     monkeypatch.setattr(tl_repo, "save_day", down)
     values = modal_values("2026-11-24", prospecting="2", account_service="4.5")
     values[v.NOTE_BLOCK] = {v.NOTE_ACTION: input_value("big renewal call")}
-    assert running.slack.view_submission(v.MODAL_CALLBACK, values, user_id="U1").status == 200
-    (told,) = running.fake.wait_for("chat.postMessage")
-    assert "couldn't save Tue 24 Nov just now, so nothing changed" in told.text
-    assert "`2026-11-24 prospecting 2, account service 4.5`" in told.text
-    assert "Note: big renewal call" in told.text
+    answer = running.slack.view_submission(v.MODAL_CALLBACK, values, user_id="U1")
+    assert answer.status == 200
+    body = answer.json()
+    assert body["response_action"] == "errors"
+    assert "couldn't save this just now, so nothing changed" in body["errors"][v.DATE_BLOCK]
     assert hours(running, "U1", TUE) == {}
-    # the line it handed back logs exactly what was typed once the database answers again
+    # Save again, once the database answers: stored and confirmed once
     monkeypatch.undo()
-    running.slack.message_im("2026-11-24 prospecting 2, account service 4.5", user_id="U1")
-    running.fake.wait_for("chat.postMessage", 2)
+    again = running.slack.view_submission(v.MODAL_CALLBACK, values, user_id="U1")
+    assert again.status == 200 and again.text == ""
+    (told,) = running.fake.wait_for("chat.postMessage")
+    assert "Tue 24 Nov" in told.text
     assert hours(running, "U1", TUE) == {"prospecting": D(2), "account_service": D("4.5")}
 
 

@@ -1,0 +1,221 @@
+"""The outbox's sender: what an effect decided to say, delivered after the effect is stored.
+
+A feature queues its messages (`queue_message`, `queue_update`, `queue_file`) in the same
+transaction as the effect, so they exist exactly when the effect does. Right after the ack
+`send_soon` hands the new rows to the post-ack lane; the scheduler's `send_due` pass sends
+whatever is still owed (Slack was failing, the process stopped). Every send keeps to the
+workspace's pace and is claimed first (pending → sending): a row is sent once, by whoever
+claims it. Outcomes:
+
+- sent;
+- pending again, later (a 5xx, a 429, no connection: provably nothing was posted), with a
+  growing back-off, up to `MAX_ATTEMPTS`;
+- failed (Slack refused for good, or gave no answer after the call went out: it may have been
+  posted, so it is not resent). A refusal is told to the row's `tell` person, naming the scope
+  Slack asked for when that is the reason.
+
+A row left `sending` by a process that died is marked interrupted after `STALE_SENDING`; a row
+still `pending` was never attempted and is always sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.services import Services
+from bot.slack import outbound
+from bot.slack.pool import after_ack
+from storage import outbox_repo as ob
+from storage.models import OutboxMessage, Workspace
+
+log = logging.getLogger(__name__)
+
+POST, UPDATE, UPLOAD = "chat.postMessage", "chat.update", "files.upload"
+BACKOFF_S = (5, 30, 120, 600, 1800)  # after the 1st, 2nd, … failed try; then every 30 min
+MAX_ATTEMPTS = 10  # about three hours of trying
+STALE_SENDING = timedelta(minutes=5)  # a claim older than this: its sender is gone
+DUE_BATCH = 500  # rows one pass takes at most
+RETENTION = timedelta(days=7)  # finished rows are kept this long (what was said, for support)
+
+
+# ---------------------------------------------------------------- queueing (in the effect's tx)
+
+
+def queue_message(
+    session: Session,
+    team_id: str,
+    channel: str,
+    now: datetime,
+    *,
+    text: str,
+    blocks: Sequence[Mapping[str, Any]] | None = None,
+    tell: str | None = None,
+    **extra: Any,
+) -> int:
+    """chat.postMessage (a user id posts into their DM), sent after the transaction commits."""
+    body: dict[str, Any] = {"text": text, **extra}
+    if blocks:
+        body["blocks"] = list(blocks)
+    return ob.add(session, team_id, channel, POST, body, now, tell=tell)
+
+
+def queue_update(
+    session: Session,
+    team_id: str,
+    channel: str,
+    ts: str,
+    now: datetime,
+    *,
+    text: str,
+    blocks: Sequence[Mapping[str, Any]] | None = None,
+) -> int:
+    """chat.update of a message the app posted (a prompt shown as answered)."""
+    body: dict[str, Any] = {"ts": ts, "text": text}
+    if blocks:
+        body["blocks"] = list(blocks)
+    return ob.add(session, team_id, channel, UPDATE, body, now)
+
+
+def queue_file(
+    session: Session,
+    team_id: str,
+    channel: str,
+    now: datetime,
+    *,
+    content: bytes,
+    filename: str,
+    title: str,
+    tell: str | None = None,
+    thread_ts: str | None = None,
+) -> int:
+    """A file shared into a channel or DM (files_upload_v2); `tell` hears if Slack refuses it."""
+    body: dict[str, Any] = {"filename": filename, "title": title}
+    if thread_ts:
+        body["thread_ts"] = thread_ts
+    return ob.add(session, team_id, channel, UPLOAD, body, now, content=content, tell=tell)
+
+
+# ---------------------------------------------------------------- sending
+
+
+def send_soon(context: Mapping[str, Any], services: Services, ids: Sequence[int]) -> None:
+    """After the ack: send these rows on the post-ack lane (inline without one)."""
+    if ids:
+        after_ack(context, send, services, list(ids))
+
+
+def send(services: Services, ids: Sequence[int]) -> int:
+    """Send these rows now, in order, each at the workspace's pace; how many went out."""
+    return sum(_send_one(services, outbox_id) for outbox_id in ids)
+
+
+def send_due(services: Services, now: datetime) -> int:
+    """The scheduler's pass: mark vanished senders' rows interrupted, send what is owed."""
+    with services.Session.begin() as s:
+        for team_id, channel, method in ob.expire_sending(s, now - STALE_SENDING):
+            log.warning(
+                "outbox %s to %s interrupted: may have been sent",
+                method,
+                channel,
+                extra={"job": "outbox", "team_id": team_id, "outcome": "interrupted"},
+            )
+        ids = ob.due(s, now, DUE_BATCH)
+    return sum(_send_one(services, outbox_id, as_of=now) for outbox_id in ids)
+
+
+def prune(services: Services, now: datetime) -> int:
+    """Delete finished rows past their retention."""
+    with services.Session.begin() as s:
+        return ob.prune(s, now - RETENTION)
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    """A claimed row, read inside its claim's transaction."""
+
+    id: int
+    team_id: str
+    channel: str
+    method: str
+    body: dict[str, Any]
+    content: bytes | None
+    tell: str | None
+    attempts: int
+
+
+def _send_one(services: Services, outbox_id: int, *, as_of: datetime | None = None) -> int:
+    # the pace slot first, the claim after the wait: a row waiting for its slot is still
+    # `pending`, so a crash meanwhile leaves it to be sent, not marked as maybe sent
+    with services.Session.begin() as s:
+        row = s.get(OutboxMessage, outbox_id)
+        if row is None or row.status != "pending":
+            return 0
+        slot = outbound.reserve(s, row.team_id, _rate(services, s, row.team_id))
+    outbound.wait_until(slot)
+    with services.Session.begin() as s:
+        claimed = ob.claim(s, outbox_id, max(as_of or services.now(), services.now()))
+        if claimed is None:
+            return 0  # another process has it, or it is not due any more
+        c = _Claimed(
+            claimed.id,
+            claimed.team_id,
+            claimed.channel,
+            claimed.method,
+            dict(claimed.body),
+            claimed.content,
+            claimed.tell,
+            claimed.attempts,
+        )
+    out = outbound.attempt(services, c.team_id, lambda client: _call(client, c))
+    with services.Session.begin() as s:
+        _record(s, services.now(), c, out)
+    outbound.log_outcome(log, "outbox", c.method, c.team_id, c.channel, out)
+    return 1 if out.status == "sent" else 0
+
+
+def _rate(services: Services, session: Session, team_id: str) -> int:
+    ws = session.query(Workspace).filter_by(team_id=team_id).one_or_none()
+    return outbound.per_minute(services.config(ws)) if ws is not None else 60
+
+
+def _call(client: WebClient, c: _Claimed) -> Any:
+    if c.method == POST:
+        return client.chat_postMessage(channel=c.channel, **c.body)
+    if c.method == UPDATE:
+        return client.chat_update(channel=c.channel, **c.body)
+    if c.method == UPLOAD:
+        return client.files_upload_v2(channel=c.channel, content=c.content or b"", **c.body)
+    raise ValueError(f"unknown outbox method {c.method!r}")
+
+
+def _record(s: Session, now: datetime, c: _Claimed, out: outbound.Outcome) -> None:
+    if out.status == "sent":
+        ob.finish(s, c.id, "sent", sent_at=now, error=None)
+    elif out.status == "retry" and c.attempts < MAX_ATTEMPTS:
+        wait = BACKOFF_S[min(c.attempts, len(BACKOFF_S)) - 1]
+        ob.finish(s, c.id, "pending", next_at=now + timedelta(seconds=wait), error=out.error)
+    elif out.status == "retry":
+        ob.finish(s, c.id, "failed", error=f"gave up after {c.attempts} tries: {out.error}"[:200])
+    else:
+        ob.finish(s, c.id, "failed", error=out.error[:200])
+        if c.tell and not out.error.startswith("no answer"):  # Slack refused: say so
+            queue_message(s, c.team_id, c.tell, now, text=refused_text(c.method, c.body, out))
+
+
+def refused_text(method: str, body: Mapping[str, Any], out: outbound.Outcome) -> str:
+    """What the person who can act hears when Slack refuses a message or a file for good."""
+    what = f"the file {body.get('filename')}" if method == UPLOAD else "a message"
+    why = f"Slack said `{out.error}`"
+    if out.needed:
+        why = (
+            f"rolesplit is missing the `{out.needed}` permission. A workspace admin can grant it "
+            "by reinstalling the app (Slack app settings → Install App)"
+        )
+    return f":warning: I couldn't share {what}: {why}."
