@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from slack_bolt import App
-from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.config import WorkspaceConfig
@@ -24,6 +23,7 @@ from bot.reports.trend import (
     week_buckets,
 )
 from bot.services import Services
+from bot.slack import outbox
 from bot.slack.app import Wiring
 from bot.slack.context import Request
 from bot.slack.router import MENTION_RE, Command
@@ -69,17 +69,24 @@ def report_for(
     )
 
 
-def upload_csv(client: WebClient, user_id: str, report: Report, comment: str) -> None:
-    """The report as CSV in the manager's DM (getUploadURLExternal + completeUploadExternal)."""
-    channel = client.conversations_open(users=user_id)["channel"]["id"]
+def send_csv(cmd: Command, report: Report, comment: str) -> None:
+    """The report as CSV in the manager's DM, through the outbox: retried while Slack fails,
+    and the manager told if Slack refuses it (a missing scope is named)."""
+    services = cmd.services
     name = f"rolesplit-{report.period.first.isoformat()}-{report.period.last.isoformat()}.csv"
-    client.files_upload_v2(
-        channel=channel,
-        content=to_csv(report),
-        filename=name,
-        title=f"rolesplit report {report.period.name}",
-        initial_comment=comment,
-    )
+    with services.Session.begin() as s:
+        queued = outbox.queue_file(
+            s,
+            cmd.team_id,
+            cmd.user_id,
+            services.now(),
+            content=to_csv(report).encode(),
+            filename=name,
+            title=f"rolesplit report {report.period.name}",
+            comment=comment,
+            tell=cmd.user_id,
+        )
+    outbox.send(services, [queued])
 
 
 def handle_report(cmd: Command) -> None:
@@ -101,9 +108,8 @@ def handle_report(cmd: Command) -> None:
     blocks, left_out = views.report_blocks(report)
     cmd.replace_ack(views.fallback_text(report), blocks)
     if want_csv or left_out:
-        upload_csv(
-            cmd.client,
-            cmd.user_id,
+        send_csv(
+            cmd,
             report,
             f"The rolesplit report for {report.period.label()}, one row per rep per category.",
         )
@@ -143,14 +149,19 @@ def handle_trend(cmd: Command) -> None:
     cmd.replace_ack(views.trend_fallback(table, unit), blocks)
     unnamed = [r.user_id for r in table.reps if not r.name]
     names = display_names(cmd.services, cmd.client, cmd.team_id, unnamed)
-    channel = cmd.client.conversations_open(users=cmd.user_id)["channel"]["id"]
-    cmd.client.files_upload_v2(
-        channel=channel,
-        content=trend_chart(table, bucket_labels(table.buckets, unit, today), unit, names),
-        filename=f"rolesplit-trend-{n}-{unit}s-{today.isoformat()}.png",
-        title=f"Farming share per {unit}, last {n} {unit}s",
-        initial_comment=f"The farming share per {unit}: the team and each rep, with the 50% line.",
-    )
+    with cmd.services.Session.begin() as s:
+        queued = outbox.queue_file(
+            s,
+            cmd.team_id,
+            cmd.user_id,
+            cmd.services.now(),
+            content=trend_chart(table, bucket_labels(table.buckets, unit, today), unit, names),
+            filename=f"rolesplit-trend-{n}-{unit}s-{today.isoformat()}.png",
+            title=f"Farming share per {unit}, last {n} {unit}s",
+            comment=f"The farming share per {unit}: the team and each rep, with the 50% line.",
+            tell=cmd.user_id,
+        )
+    outbox.send(cmd.services, [queued])
 
 
 def register(app: App, wiring: Wiring) -> None:

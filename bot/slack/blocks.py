@@ -11,6 +11,11 @@ from typing import Any
 MAX_SECTION_TEXT = 3000
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
+# a form's answer in place when the database could not take it (the typed values stay)
+FORM_NOT_SAVED = (
+    "Sorry — I couldn't save this just now, so nothing changed. Everything you typed is "
+    "still here: press Save again in a moment."
+)
 
 
 def fmt_time(value: time) -> str:

@@ -92,11 +92,15 @@ def queue_file(
     content: bytes,
     filename: str,
     title: str,
+    comment: str | None = None,
     tell: str | None = None,
     thread_ts: str | None = None,
 ) -> int:
-    """A file shared into a channel or DM (files_upload_v2); `tell` hears if Slack refuses it."""
+    """A file shared into a channel or a person's DM (files_upload_v2, with an optional
+    comment); `tell` (a user, or a channel) hears if Slack refuses it."""
     body: dict[str, Any] = {"filename": filename, "title": title}
+    if comment:
+        body["initial_comment"] = comment
     if thread_ts:
         body["thread_ts"] = thread_ts
     return ob.add(session, team_id, channel, UPLOAD, body, now, content=content, tell=tell)
@@ -175,9 +179,9 @@ def _send_one(services: Services, outbox_id: int, *, as_of: datetime | None = No
         )
     out = outbound.attempt(services, c.team_id, lambda client: _call(client, c))
     with services.Session.begin() as s:
-        _record(s, services.now(), c, out)
+        notices = _record(s, services.now(), c, out)
     outbound.log_outcome(log, "outbox", c.method, c.team_id, c.channel, out)
-    return 1 if out.status == "sent" else 0
+    return (1 if out.status == "sent" else 0) + send(services, notices)
 
 
 def _rate(services: Services, session: Session, team_id: str) -> int:
@@ -190,12 +194,16 @@ def _call(client: WebClient, c: _Claimed) -> Any:
         return client.chat_postMessage(channel=c.channel, **c.body)
     if c.method == UPDATE:
         return client.chat_update(channel=c.channel, **c.body)
-    if c.method == UPLOAD:
-        return client.files_upload_v2(channel=c.channel, content=c.content or b"", **c.body)
+    if c.method == UPLOAD:  # a file goes to a channel id: a person's DM is opened first
+        channel = c.channel
+        if channel[:1] in ("U", "W"):
+            channel = client.conversations_open(users=channel)["channel"]["id"]
+        return client.files_upload_v2(channel=channel, content=c.content or b"", **c.body)
     raise ValueError(f"unknown outbox method {c.method!r}")
 
 
-def _record(s: Session, now: datetime, c: _Claimed, out: outbound.Outcome) -> None:
+def _record(s: Session, now: datetime, c: _Claimed, out: outbound.Outcome) -> list[int]:
+    """Store the outcome; the notice queued when Slack refused for good (to send next)."""
     if out.status == "sent":
         ob.finish(s, c.id, "sent", sent_at=now, error=None)
     elif out.status == "retry" and c.attempts < MAX_ATTEMPTS:
@@ -206,7 +214,9 @@ def _record(s: Session, now: datetime, c: _Claimed, out: outbound.Outcome) -> No
     else:
         ob.finish(s, c.id, "failed", error=out.error[:200])
         if c.tell and not out.error.startswith("no answer"):  # Slack refused: say so
-            queue_message(s, c.team_id, c.tell, now, text=refused_text(c.method, c.body, out))
+            text = refused_text(c.method, c.body, out)
+            return [queue_message(s, c.team_id, c.tell, now, text=text)]
+    return []
 
 
 def refused_text(method: str, body: Mapping[str, Any], out: outbound.Outcome) -> str:

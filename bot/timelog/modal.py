@@ -1,5 +1,5 @@
 """The Log hours modal: opened from the prompt, the App Home or `/rolesplit log`, reloaded when
-its date changes, validated in place and saved after the ack."""
+its date changes, validated in place and saved before the ack."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.slack.blocks import metadata_of
+from bot.slack.blocks import FORM_NOT_SAVED, metadata_of
 from bot.slack.context import Request, request_of
 from bot.slack.pool import soon
 from bot.slack.router import Command
@@ -98,7 +98,7 @@ def on_submit(
         result = _save(req, view)
     except SQLAlchemyError:
         log.exception("day not saved", extra={"team_id": req.team_id, "outcome": "error"})
-        ack(response_action="errors", errors={views.DATE_BLOCK: views.FORM_NOT_SAVED})
+        ack(response_action="errors", errors={views.DATE_BLOCK: FORM_NOT_SAVED})
         return
     if isinstance(result, dict):
         ack(response_action="errors", errors=result)

@@ -282,12 +282,6 @@ def form_failed(day: date, error: str) -> str:
     )
 
 
-FORM_NOT_SAVED = (
-    "Sorry — I couldn't save this just now, so nothing changed. Everything you typed is "
-    "still here: press Save again in a moment."
-)
-
-
 def click_not_saved(day: date) -> str:
     """When a button's day could not be saved: nothing changed, and what to do."""
     return (

@@ -16,11 +16,13 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot import timelog
 from bot.config import WorkspaceConfig, format_work_days, parse_hhmm, parse_work_days
-from bot.slack.blocks import fmt_time
+from bot.slack import outbox
+from bot.slack.blocks import FORM_NOT_SAVED, fmt_time
 from bot.slack.context import Request, request_of
 from bot.slack.pool import after_ack
 from bot.slack.router import Command
@@ -150,46 +152,56 @@ def set_pause(
 def on_me_submit(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    """Check in place; store on the member; confirm by DM."""
+    """Check in place; store on the member with its confirmation queued, before the ack."""
     req = request_of(context)
-    m = mine(req)
-    reading = views.read_me(view["state"]["values"], m.today)
-    errors = dict(reading.errors)
-    if m.problem:
-        errors = {views.ME_TIME_BLOCK: m.problem}
-    if errors:
+    try:
+        m = mine(req)
+        reading = views.read_me(view["state"]["values"], m.today)
+        errors = dict(reading.errors)
+        if m.problem:
+            errors = {views.ME_TIME_BLOCK: m.problem}
+        queued = None if errors else _save_me(req, m, reading)
+    except SQLAlchemyError:
+        log.exception("schedule not saved", extra={"team_id": req.team_id, "outcome": "error"})
+        ack(response_action="errors", errors={views.ME_TIME_BLOCK: FORM_NOT_SAVED})
+        return
+    if queued is None:
         ack(response_action="errors", errors=errors)
         return
     ack()
-    after_ack(context, _save_me, req, client, m, reading)
+    changed(req, context, queued)
 
 
-def _save_me(req: Request, client: WebClient, m: Mine, reading: views.MeReading) -> None:
+def changed(req: Request, context: BoltContext, queued: list[int]) -> None:
+    """After the ack: send the queued confirmation, then fire member_changed (the App Home)."""
+    outbox.send_soon(context, req.services, queued)
+    after_ack(context, req.hooks.fire_member_changed, req.services, req.team_id, req.user_id)
+
+
+def _save_me(req: Request, m: Mine, reading: views.MeReading) -> list[int]:
     assert m.member is not None and reading.prompt_time is not None
     services = req.services
     same_time = parse_hhmm(reading.prompt_time) == m.cfg.prompt_time
     same_days = reading.work_days == m.cfg.work_days
+    now = services.now()
     with services.Session.begin() as s:
         member = s.get(Member, m.member.id)
         assert member is not None
         member.prompt_time = None if same_time else reading.prompt_time
         member.work_days = None if same_days else format_work_days(reading.work_days)
-        set_pause(
-            s, member, m.today, reading.away_until, reading.reason, req.user_id, services.now()
-        )
+        set_pause(s, member, m.today, reading.away_until, reading.reason, req.user_id, now)
         tz, paused = member.tz, member.paused_until
-    at = next_prompt(services.now(), tz, parse_hhmm(reading.prompt_time), reading.work_days, paused)
-    text = me_views.saved_text(
-        reading.prompt_time,
-        reading.work_days,
-        tz,
-        at.astimezone(zone(tz)) if at else None,
-        reading.away_until,
-        reading.reason,
-        own=not (same_time and same_days),
-    )
-    client.chat_postMessage(channel=req.user_id, text=text)
-    req.hooks.fire_member_changed(services, req.team_id, req.user_id)
+        at = next_prompt(now, tz, parse_hhmm(reading.prompt_time), reading.work_days, paused)
+        text = me_views.saved_text(
+            reading.prompt_time,
+            reading.work_days,
+            tz,
+            at.astimezone(zone(tz)) if at else None,
+            reading.away_until,
+            reading.reason,
+            own=not (same_time and same_days),
+        )
+        return [outbox.queue_message(s, req.team_id, req.user_id, now, text=text)]
 
 
 def on_home_me(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:

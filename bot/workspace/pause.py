@@ -6,49 +6,56 @@ its days are neither prompted nor counted as missed. Resume ends it from today.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import parse_hhmm
+from bot.slack import outbox
+from bot.slack.blocks import FORM_NOT_SAVED
 from bot.slack.context import Request, request_of
-from bot.slack.pool import after_ack
 from bot.timecalc import next_prompt, zone
 from bot.workspace import me_views
 from bot.workspace import welcome_views as views
-from bot.workspace.me import Mine, mine, set_pause
+from bot.workspace.me import Mine, changed, mine, set_pause
 from storage.models import Member
+
+log = logging.getLogger(__name__)
 
 
 def on_pause_submit(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    """The Home's Pause form: checked in place, then paused through the day."""
+    """The Home's Pause form: checked in place, then paused through the day (before the ack)."""
     req = request_of(context)
-    m = mine(req)
-    until, reason, errors = me_views.read_pause(view["state"]["values"], m.today)
-    if m.problem:
-        errors = {views.ME_AWAY_BLOCK: m.problem}
-    if errors or until is None:
+    try:
+        m = mine(req)
+        until, reason, errors = me_views.read_pause(view["state"]["values"], m.today)
+        if m.problem:
+            errors = {views.ME_AWAY_BLOCK: m.problem}
+        queued = None if errors or until is None else _save_pause(req, m, until, reason)
+    except SQLAlchemyError:
+        log.exception("pause not saved", extra={"team_id": req.team_id, "outcome": "error"})
+        ack(response_action="errors", errors={views.ME_AWAY_BLOCK: FORM_NOT_SAVED})
+        return
+    if queued is None:
         ack(response_action="errors", errors=errors)
         return
     ack()
-    after_ack(context, _save_pause, req, client, m, until, reason)
+    changed(req, context, queued)
 
 
-def _save_pause(
-    req: Request, client: WebClient, m: Mine, until: date | None, reason: str | None
-) -> None:
+def _save_pause(req: Request, m: Mine, until: date | None, reason: str | None) -> list[int]:
+    """Pause through `until` (None: resume) with its confirmation queued, in one transaction."""
     assert m.member is not None
     services = req.services
-    with services.Session.begin() as s:
-        member = s.get(Member, m.member.id)
-        assert member is not None
-        set_pause(s, member, m.today, until, reason, req.user_id, services.now())
+    now = services.now()
     if until is not None:
-        at = next_prompt(services.now(), m.member.tz, parse_hhmm(m.prompt_time), m.work_days, until)
+        at = next_prompt(now, m.member.tz, parse_hhmm(m.prompt_time), m.work_days, until)
         back = (
             f" Next question: {at.astimezone(zone(m.member.tz)):%a %-d %b at %H:%M}." if at else ""
         )
@@ -59,19 +66,38 @@ def _save_pause(
         )
     else:
         text = "▶️ Welcome back — evening questions are on again."
-    client.chat_postMessage(channel=req.user_id, text=text)
-    req.hooks.fire_member_changed(services, req.team_id, req.user_id)
+    with services.Session.begin() as s:
+        member = s.get(Member, m.member.id)
+        assert member is not None
+        set_pause(s, member, m.today, until, reason, req.user_id, now)
+        return [outbox.queue_message(s, req.team_id, req.user_id, now, text=text)]
 
 
 def on_home_button(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    """Pause opens its form; Resume ends the pause."""
-    ack()
+    """Pause opens its form; Resume ends the pause (stored before the ack)."""
     req = request_of(context)
-    action = body["actions"][0]["action_id"]
-    m = mine(req)
-    if m.problem:
-        client.chat_postMessage(channel=req.user_id, text=m.problem)
-    elif action == me_views.HOME_PAUSE:
-        client.views_open(trigger_id=body["trigger_id"], view=me_views.pause_modal(m.today))
+    if body["actions"][0]["action_id"] == me_views.HOME_PAUSE:
+        ack()
+        m = mine(req)
+        if m.problem:
+            client.chat_postMessage(channel=req.user_id, text=m.problem)
+        else:
+            client.views_open(trigger_id=body["trigger_id"], view=me_views.pause_modal(m.today))
+        return
+    try:
+        m = mine(req)
+        queued = None if m.problem else _save_pause(req, m, None, None)
+    except SQLAlchemyError:
+        log.exception("resume not saved", extra={"team_id": req.team_id, "outcome": "error"})
+        ack()
+        client.chat_postMessage(
+            channel=req.user_id,
+            text="Sorry — I couldn't resume just now, so nothing changed. Tap Resume again in "
+            "a moment.",
+        )
+        return
+    ack()
+    if queued is None:
+        client.chat_postMessage(channel=req.user_id, text=m.problem or "")
     else:
-        after_ack(context, _save_pause, req, client, m, None, None)
+        changed(req, context, queued)

@@ -7,8 +7,6 @@ import json
 import time
 from collections.abc import Callable
 
-import pytest
-
 from tests.faults.harness import rep_ids, seed
 from tests.faults.procs import MANAGER, HarnessError
 from tests.faults.rig import Rig
@@ -96,12 +94,6 @@ def test_a_csv_during_a_slack_outage_is_delayed_not_lost(rig: Rig) -> None:
     assert len(csv_files(rig)) == 2, f"CSV files in the manager's DM: {csv_files(rig)}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a CSV upload refused with missing_scope is logged only: the manager gets the "
-    "report text, no file and no word — needs the permanent error told, naming the scope",
-)
 def test_a_csv_refused_for_a_missing_scope_is_told_to_the_manager(rig: Rig) -> None:
     seed(rig.db_url, rep_ids(3))
     app = rig.procs.serve()
