@@ -16,25 +16,31 @@ from storage import accounts_repo as q
 
 
 def on_toggle(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    """Tick or untick a checklist item; the value carries the intent, so replays do nothing."""
-    ack()
+    """Tick or untick a checklist item (stored before the ack); the value carries the intent,
+    so replays do nothing."""
     req = request_of(context)
+    changed = _toggle(req, body["actions"][0].get("value") or "")
+    ack()
+    if changed is not None:
+        refresh_intro(req.services, client, changed)
+
+
+def _toggle(req: Request, raw: str) -> int | None:
+    """Store the tick; the hand-off's id when it changed anything."""
     services, ws = req.services, req.workspace
-    raw = body["actions"][0].get("value") or ""
     try:
         handoff_id_s, key, intent = raw.split(":")
         handoff_id = int(handoff_id_s)
     except ValueError:
-        return
+        return None
     if ws is None:
-        return
+        return None
     with services.Session.begin() as s:
         handoff = q.load_handoff(s, handoff_id)
         if handoff is None or handoff.account.workspace_id != ws.id:
-            return
+            return None
         changed = q.set_item(s, handoff_id, key, intent == "tick", req.user_id, services.now())
-    if changed:
-        refresh_intro(services, client, handoff_id)
+    return handoff_id if changed else None
 
 
 def _picked_id(body: dict[str, Any]) -> tuple[int, str] | None:

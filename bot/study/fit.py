@@ -87,8 +87,7 @@ def _int(value: Any) -> int:
 def on_fit_click(
     ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
-    """One of the five choices: saved at once (the sentence, if any, is kept)."""
-    ack()
+    """One of the five choices: saved before the ack (the sentence, if any, is kept)."""
     action = body["actions"][0]
     score = _int(action["action_id"].rsplit("_", 1)[-1])
     result = save_answer(
@@ -97,6 +96,7 @@ def on_fit_click(
         score,
         keep_comment=True,
     )
+    ack()
     if isinstance(result, str):
         respond(response_type="ephemeral", replace_original=False, text=result)
         return
