@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date
-from decimal import Decimal
 
 from slack_sdk.errors import SlackApiError
 
@@ -19,6 +18,7 @@ from bot.slack.client import NoTokenError
 from bot.timecalc import zone
 from storage import crm_repo as cr
 from storage import repo
+from storage.models import MONEY_LIMIT
 
 log = logging.getLogger(__name__)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -34,7 +34,7 @@ def check_delivery(delivery: CrmDelivery, today: date) -> tuple[str, str] | None
         return "deal_id", "is required"
     if delivery.value is not None and (not delivery.value.is_finite() or delivery.value < 0):
         return "value", "must be a positive number"
-    if delivery.value is not None and delivery.value >= Decimal("1e12"):
+    if delivery.value is not None and delivery.value >= MONEY_LIMIT:
         return "value", "is too large"
     if delivery.won_at is not None:
         problem = check_won_at(delivery.won_at, today)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from storage.models import MONEY_LIMIT
+
 LEGAL_SUFFIXES = {
     "inc",
     "incorporated",
@@ -78,7 +80,7 @@ def parse_value(text: str) -> Decimal:
         raise ValueError(f"“{text}” isn't an amount — use e.g. 12000, 12,000 or 12k.") from None
     if not value.is_finite() or value < 0:
         raise ValueError(f"“{text}” isn't an amount — use e.g. 12000, 12,000 or 12k.")
-    if value >= Decimal("1e12"):
+    if value >= MONEY_LIMIT:
         raise ValueError("That deal value is too large.")
     return value.quantize(Decimal("0.01"))
 

@@ -26,15 +26,13 @@ from bot.slack.client import NoTokenError
 from bot.slack.inbound import BadInput, load_json
 from bot.slack.routes import HttpRequest, HttpResponse
 from storage import repo
-from storage.models import MONEY, Workspace
+from storage.models import MONEY_LIMIT, Workspace
 
 log = logging.getLogger(__name__)
 
 PATH = "/webhooks/deal-won"
 MAX_BODY = 64 * 1024
 MAX_AGE = 300
-# what the account.value column holds: Numeric(14, 2) → below 10^12
-MAX_VALUE = Decimal(10) ** ((MONEY.precision or 14) - (MONEY.scale or 2))
 DB_DOWN = (db_errors.OperationalError, db_errors.InterfaceError, db_errors.TimeoutError)
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -172,8 +170,8 @@ def _value(value: Any) -> Decimal | HttpResponse | None:
         return bad("value", "must be a number")
     if not amount.is_finite() or amount < 0:
         return bad("value", "must be a positive number")
-    if amount >= MAX_VALUE:
-        return bad("value", f"must be less than {MAX_VALUE:,}")
+    if amount >= MONEY_LIMIT:
+        return bad("value", f"must be less than {MONEY_LIMIT:,}")
     return amount.quantize(Decimal("0.01"))
 
 

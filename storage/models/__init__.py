@@ -3,7 +3,7 @@ schedule. Everything is importable from here (`from storage.models import Member
 
 from __future__ import annotations
 
-from storage.models.base import HOURS, MONEY, NAMING, Base, UTCDateTime, utcnow
+from storage.models.base import HOURS, MONEY, MONEY_LIMIT, NAMING, Base, UTCDateTime, utcnow
 from storage.models.handoff import (
     Account,
     ChecklistItem,
@@ -23,6 +23,7 @@ __all__ = [
     "ANSWERED",
     "HOURS",
     "MONEY",
+    "MONEY_LIMIT",
     "NAMING",
     "REP_ROLES",
     "ROLES",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from sqlalchemy import DateTime, MetaData, Numeric, TypeDecorator
 from sqlalchemy.engine import Dialect
@@ -44,6 +45,8 @@ def utcnow() -> datetime:
 
 HOURS = Numeric(5, 2, asdecimal=True)
 MONEY = Numeric(14, 2, asdecimal=True)
+# the first amount MONEY cannot hold: 10^(14 − 2), so at most 999,999,999,999.99
+MONEY_LIMIT = Decimal(10) ** ((MONEY.precision or 14) - (MONEY.scale or 2))
 
 
 class Base(DeclarativeBase):

@@ -309,9 +309,9 @@ def test_malformed_bodies_name_the_field(body: bytes, field: str) -> None:
 @pytest.mark.parametrize(
     ("amount", "ok"),
     [
-        ("9999999999.99", Decimal("9999999999.99")),
-        ("9999999999.995", None),
-        ("10000000000", None),
+        ("999999999999.99", Decimal("999999999999.99")),
+        ("999999999999.995", None),  # rounds to cents past what the column holds
+        ("1000000000000", None),
         ("-5", None),
         ("12k", None),
         ("1e3", Decimal("1000.00")),
@@ -319,7 +319,7 @@ def test_malformed_bodies_name_the_field(body: bytes, field: str) -> None:
         ("", "none"),
     ],
 )
-def test_amount_must_fit_numeric_12_2(amount: Any, ok: Any) -> None:
+def test_amount_must_fit_the_value_column(amount: Any, ok: Any) -> None:
     body = {**WORKFLOW, "amount": amount}
     if ok is None:
         assert field_of(body) == "amount"

@@ -210,7 +210,7 @@ def field_of(body: Any) -> str:
         (mutate(V2, ["previous"], "open"), "previous"),
         (mutate(V2, ["data", "status"], ["won"]), "data.status"),
         (mutate(V2, ["data", "value"], "lots"), "data.value"),
-        (mutate(V2, ["data", "value"], 10_000_000_000), "data.value"),
+        (mutate(V2, ["data", "value"], 1_000_000_000_000), "data.value"),
         (mutate(V2, ["data", "value"], -1), "data.value"),
         (mutate(V2, ["data", "won_time"], "2026-03-12T10:00:00Z"), "data.won_time"),
         (mutate(V2, ["data", "won_time"], "2024-03-09T10:00:00Z"), "data.won_time"),

@@ -196,7 +196,7 @@ def field_of(body: bytes) -> str:
         (message(notification({"Name": "x", "StageName": "Closed Won"})), "Notification[0].Id"),
         (message(notification({**OPPORTUNITY, "Amount": "lots"})), "Notification[0].Amount"),
         (
-            message(notification({**OPPORTUNITY, "Amount": "10000000000.0"})),
+            message(notification({**OPPORTUNITY, "Amount": "1000000000000.0"})),
             "Notification[0].Amount",
         ),
         (

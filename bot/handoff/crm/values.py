@@ -12,11 +12,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, NoReturn
 
 from bot.handoff.crm import CrmDelivery, CrmPayloadError, missing_for
+from storage.models import MONEY_LIMIT
 
 MAX_DEPTH = 32  # nesting of arrays/objects; the CRMs' deal payloads use 4 at most
 MAX_TEXT = 200
 MAX_ID = 64
-VALUE_LIMIT = Decimal("10000000000")  # Numeric(12, 2): at most 9,999,999,999.99
 CENT = Decimal("0.01")
 MAX_EPOCH_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -99,7 +99,7 @@ def clean_email(raw: object, field: str) -> str | None:
 
 
 def parse_value(raw: object, field: str) -> Decimal | None:
-    """A deal value that fits Numeric(12, 2): 0 to 9,999,999,999.99, rounded to cents."""
+    """A deal value that fits the account's value column: 0 up to MONEY_LIMIT, in cents."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool) or not isinstance(raw, str | int | Decimal):
@@ -116,11 +116,9 @@ def parse_value(raw: object, field: str) -> Decimal | None:
         raise CrmPayloadError(field, "must be a number like 12000 or 12000.50")
     if number < 0:
         raise CrmPayloadError(field, "must not be negative")
-    if number >= VALUE_LIMIT:
-        raise CrmPayloadError(field, "is too large: at most 9,999,999,999.99")
-    cents = number.quantize(CENT, rounding=ROUND_HALF_UP)
-    if cents >= VALUE_LIMIT:
-        raise CrmPayloadError(field, "is too large: at most 9,999,999,999.99")
+    cents = number.quantize(CENT, rounding=ROUND_HALF_UP) if number < MONEY_LIMIT else number
+    if cents >= MONEY_LIMIT:
+        raise CrmPayloadError(field, f"must be less than {MONEY_LIMIT:,}")
     return cents if cents else Decimal("0.00")  # never -0.00
 
 
