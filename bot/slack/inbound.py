@@ -13,6 +13,7 @@ import hmac
 import json
 import math
 import re
+from decimal import Decimal
 from itertools import accumulate
 from typing import Any
 from urllib.parse import parse_qsl
@@ -65,6 +66,13 @@ def _finite(text: str) -> float:
     return value
 
 
+def _finite_decimal(text: str) -> Decimal:
+    value = Decimal(text)
+    if not value.is_finite() or value.adjusted() > MAX_INT_DIGITS:
+        raise ValueError(f"number {text[:20]} is out of range")
+    return value
+
+
 def _int_parser(max_digits: int) -> Any:
     def parse(text: str) -> int:
         if len(text.lstrip("-")) > max_digits:
@@ -75,7 +83,7 @@ def _int_parser(max_digits: int) -> Any:
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+    raise ValueError(f"has {name}, which JSON does not allow")
 
 
 def load_json(
@@ -84,14 +92,16 @@ def load_json(
     *,
     max_depth: int = MAX_DEPTH,
     max_int_digits: int = MAX_INT_DIGITS,
+    decimals: bool = False,
 ) -> Any:
-    """Parse JSON after bounding its nesting; numbers finite and bounded; text cleaned."""
+    """Parse JSON after bounding its nesting; numbers finite and bounded (fractions as Decimal
+    with `decimals`, for money); text cleaned."""
     if nesting_depth(text) > max_depth:
         raise BadInput(field, f"nests deeper than {max_depth} levels")
     try:
         value = json.loads(
             text,
-            parse_float=_finite,
+            parse_float=_finite_decimal if decimals else _finite,
             parse_int=_int_parser(max_int_digits),
             parse_constant=_no_constant,
         )

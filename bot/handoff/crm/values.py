@@ -5,13 +5,14 @@ Every reader raises `CrmPayloadError` naming its field, and nothing else.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, NoReturn
+from typing import Any
 
 from bot.handoff.crm import CrmDelivery, CrmPayloadError, missing_for
+from bot.slack.inbound import BadInput
+from bot.slack.inbound import load_json as load_edge_json
 from storage.models import MONEY_LIMIT
 
 MAX_DEPTH = 32  # nesting of arrays/objects; the CRMs' deal payloads use 4 at most
@@ -23,7 +24,6 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # a JSON string (escapes included) or one bracket: strings are skipped whole, so brackets
 # inside them are not counted as nesting
-_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 # NUL, the other C0 controls but tab/newline/return, DEL, and lone surrogates (json.loads
 # joins valid surrogate pairs, so any left are unpaired)
 _UNSAFE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -42,25 +42,10 @@ def load_json(body: bytes, *, max_bytes: int) -> Any:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise CrmPayloadError("body", "is not UTF-8 text") from None
-    depth = 0
-    for token in _JSON_TOKEN.finditer(text):
-        bracket = token.group()
-        if bracket in ("[", "{"):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise CrmPayloadError("body", f"nests deeper than {MAX_DEPTH} levels")
-        elif bracket in ("]", "}"):
-            depth -= 1
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
-    except CrmPayloadError:
-        raise
-    except (ValueError, RecursionError):
-        raise CrmPayloadError("body", "is not valid JSON") from None
-
-
-def _no_constant(name: str) -> NoReturn:
-    raise CrmPayloadError("body", f"has {name}, which JSON does not allow")
+        return load_edge_json(text, "body", max_depth=MAX_DEPTH, decimals=True)
+    except BadInput as err:
+        raise CrmPayloadError(err.field, err.message) from None
 
 
 def clean_text(raw: object, field: str, *, limit: int = MAX_TEXT) -> str | None:
