@@ -2,6 +2,9 @@
 
 `create_app` is the only place an App is built: it wires the plumbing (bot/slack/) and then
 registers every feature package explicitly, in one readable list.
+
+A feature package's public surface — what the app and other features may use — is what its
+`__init__` names in `__all__`; the modules inside are the feature's own.
 """
 
 from __future__ import annotations

@@ -347,6 +347,15 @@ class WorkspaceConfig:
     holidays: str | None = None  # country (and region) whose public holidays are days off
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def per_minute(self, key: str, default: int) -> int:
+        """A pace a minute from the extra settings: at least 1; `default` when unset or not a
+        whole number."""
+        try:
+            value = int(self.extra.get(key) or default)
+        except (TypeError, ValueError):
+            value = default
+        return max(1, value)
+
 
 def effective(settings: Settings, overrides: dict[str, Any] | None) -> WorkspaceConfig:
     """Merge a workspace's stored overrides (already validated) over the environment."""

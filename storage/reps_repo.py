@@ -17,6 +17,15 @@ WELCOME_KINDS = ("first", "again")
 _NO_SYNC = {"synchronize_session": False}
 
 
+def _update_row(
+    session: Session, model: type[Member] | type[Workspace], row_id: int, **values: object
+) -> None:
+    """Set columns of one row by id, leaving the session's loaded objects as they are."""
+    session.execute(
+        update(model).where(model.id == row_id).values(**values).execution_options(**_NO_SYNC)
+    )
+
+
 # ---------------------------------------------------------------- the welcome DM
 
 
@@ -79,19 +88,12 @@ def finish_welcome(session: Session, member_id: int, sent_at: datetime | None) -
     values: dict[str, object] = {"welcome_due": None, "welcome_claimed_at": None}
     if sent_at is not None:
         values["welcomed_at"] = sent_at
-    session.execute(
-        update(Member).where(Member.id == member_id).values(**values).execution_options(**_NO_SYNC)
-    )
+    _update_row(session, Member, member_id, **values)
 
 
 def release_welcome(session: Session, member_id: int) -> None:
     """Give a claimed welcome back (nothing was sent): a later pass tries again."""
-    session.execute(
-        update(Member)
-        .where(Member.id == member_id)
-        .values(welcome_claimed_at=None)
-        .execution_options(**_NO_SYNC)
-    )
+    _update_row(session, Member, member_id, welcome_claimed_at=None)
 
 
 def expire_welcome_claims(session: Session, older_than: datetime) -> int:
@@ -125,12 +127,7 @@ def claim_greeting(session: Session, workspace_id: int, now: datetime) -> bool:
 
 def release_greeting(session: Session, workspace_id: int) -> None:
     """Nobody got the first-start message: the next start tries again."""
-    session.execute(
-        update(Workspace)
-        .where(Workspace.id == workspace_id)
-        .values(greeted_at=None)
-        .execution_options(**_NO_SYNC)
-    )
+    _update_row(session, Workspace, workspace_id, greeted_at=None)
 
 
 def roster_size(session: Session, workspace_id: int) -> int:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from bot.demo.api_base import Answer, ApiBase, decode, error
-from bot.demo.model import Channel, Message
+from bot.demo.model import Channel
 from bot.demo.state import with_ids
 
 CHANNEL_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
@@ -128,15 +128,8 @@ class ChatMethods(ApiBase):
         thread = str(a.get("thread_ts") or "") or None
         if thread and self.ws.message(channel.id, thread) is None:
             return error("thread_not_found")
-        msg = self.ws.post(
-            Message(
-                channel.id,
-                self.ws.next_ts(),
-                self.ws.bot.id,
-                str(a.get("text") or ""),
-                blocks=blocks,
-                thread_ts=thread,
-            )
+        msg = self.ws.post_from_app(
+            channel.id, str(a.get("text") or ""), blocks=blocks, thread_ts=thread
         )
         return {"ok": True, "channel": channel.id, "ts": msg.ts, "message": msg.slack()}
 
@@ -149,16 +142,13 @@ class ChatMethods(ApiBase):
         user = str(a["user"])
         if user not in channel.members and channel.kind != "public":
             return error("user_not_in_channel")
-        msg = Message(
+        msg = self.ws.post_from_app(
             channel.id,
-            self.ws.next_ts(),
-            self.ws.bot.id,
             str(a.get("text") or ""),
             blocks=blocks,
             thread_ts=str(a.get("thread_ts") or "") or None,
             only_for=user,
         )
-        self.ws.post(msg)
         return {"ok": True, "message_ts": msg.ts}
 
     def m_chat_update(self, a: dict[str, Any]) -> Answer:
@@ -213,16 +203,12 @@ class ChatMethods(ApiBase):
         if not text and not blocks:
             return error("no_text")
         public = body.get("response_type") == "in_channel"
-        msg = self.ws.post(
-            Message(
-                target.channel,
-                self.ws.next_ts(),
-                self.ws.bot.id,
-                text,
-                blocks=blocks,
-                thread_ts=str(body.get("thread_ts") or "") or None,
-                only_for=None if public else target.user,
-            )
+        msg = self.ws.post_from_app(
+            target.channel,
+            text,
+            blocks=blocks,
+            thread_ts=str(body.get("thread_ts") or "") or None,
+            only_for=None if public else target.user,
         )
         if not public:
             target.ephemeral_ts = msg.ts

@@ -6,7 +6,7 @@ import mimetypes
 from typing import Any
 
 from bot.demo.api_base import Answer, ApiBase, decode, error
-from bot.demo.model import Message, StoredFile, View
+from bot.demo.model import StoredFile, View
 from bot.demo.state import find, with_ids
 from bot.demo.workspace import PendingUpload, Trigger
 
@@ -52,32 +52,34 @@ class ViewMethods(ApiBase):
 
     def m_views_open(self, a: dict[str, Any]) -> Answer:
         """views.open: a modal for the person whose interaction gave the trigger."""
-        checked = self._trigger(a)
-        if isinstance(checked, dict):
-            return checked
-        trigger, spec = checked
-        with self.ws.lock:
-            for old in self.ws.stacks.get(trigger.user, []):
-                self.ws.views.pop(old, None)
-            view = self._new_view(trigger.user, spec, None, None)
-            self.ws.stacks[trigger.user] = [view.id]
-        self.ws.touch()
-        return self._slack_view(view)
+        return self._open_modal(a, push=False)
 
     def m_views_push(self, a: dict[str, Any]) -> Answer:
         """views.push: on top of the person's open modal (three at most)."""
+        return self._open_modal(a, push=True)
+
+    def _open_modal(self, a: dict[str, Any], *, push: bool) -> Answer:
+        """A modal for the trigger's person: a new stack in place of theirs, or pushed onto it."""
         checked = self._trigger(a)
         if isinstance(checked, dict):
             return checked
         trigger, spec = checked
         with self.ws.lock:
             stack = self.ws.stacks.get(trigger.user) or []
-            if not stack:
+            if not push:
+                for old in stack:
+                    self.ws.views.pop(old, None)
+                view = self._new_view(trigger.user, spec, None, None)
+                self.ws.stacks[trigger.user] = [view.id]
+            elif not stack:
                 return error("not_found")
-            if len(stack) >= 3:
+            elif len(stack) >= 3:
                 return error("push_limit_reached")
-            view = self._new_view(trigger.user, spec, self.ws.views[stack[0]].root_id, stack[-1])
-            stack.append(view.id)
+            else:
+                view = self._new_view(
+                    trigger.user, spec, self.ws.views[stack[0]].root_id, stack[-1]
+                )
+                stack.append(view.id)
         self.ws.touch()
         return self._slack_view(view)
 
@@ -174,14 +176,11 @@ class ViewMethods(ApiBase):
             self.ws.uploads.pop(stored.id, None)
             self.ws.files[stored.id] = stored
         if channel is not None:
-            msg = Message(
+            self.ws.post_from_app(
                 channel.id,
-                self.ws.next_ts(),
-                self.ws.bot.id,
                 str(a.get("initial_comment") or ""),
                 thread_ts=str(a.get("thread_ts") or "") or None,
                 files=[s.id for s in done],
             )
-            self.ws.post(msg)
         self.ws.touch()
         return {"ok": True, "files": [{"id": s.id, "title": s.title, "name": s.name} for s in done]}

@@ -117,15 +117,11 @@ class Driver(ModalActions):
         if not isinstance(data, dict) or not (data.get("text") or data.get("blocks")):
             return
         public = data.get("response_type") == "in_channel"
-        msg = self.ws.post(
-            Message(
-                target.channel,
-                self.ws.next_ts(),
-                self.ws.bot.id,
-                str(data.get("text") or ""),
-                blocks=list(data.get("blocks") or []),
-                only_for=None if public else target.user,
-            )
+        msg = self.ws.post_from_app(
+            target.channel,
+            str(data.get("text") or ""),
+            blocks=list(data.get("blocks") or []),
+            only_for=None if public else target.user,
         )
         if not public:
             target.ephemeral_ts = msg.ts

@@ -162,6 +162,10 @@ class Workspace:
         self.touch()
         return message
 
+    def post_from_app(self, channel: str, text: str, **details: Any) -> Message:
+        """Post as the app's bot user (`details`: blocks, thread_ts, files, only_for)."""
+        return self.post(Message(channel, self.next_ts(), self.bot.id, text, **details))
+
     def message(self, channel: str, ts: str) -> Message | None:
         """A message by conversation and ts."""
         with self.lock:

@@ -1,8 +1,5 @@
 """The hand-off: wins (command, modal, webhooks, CRMs), the private space, the checklist,
 nudges, waiting hand-offs and the questions that unblock them, the CRM owner map, and drag.
-
-The public surface — what the app and other features may use — is what this module names in
-`__all__`; the modules inside are the feature's own.
 """
 
 from __future__ import annotations

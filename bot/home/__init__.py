@@ -1,8 +1,4 @@
-"""The App Home tab: each person's week, and the managers' team and study sections.
-
-The public surface — what the app and other features may use — is what this module names in
-`__all__`; the modules inside are the feature's own.
-"""
+"""The App Home tab: each person's week, and the managers' team and study sections."""
 
 from __future__ import annotations
 

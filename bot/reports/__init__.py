@@ -1,17 +1,11 @@
 """Reports: /rolesplit report, the weekly rollup, the chart, the CSV, `rolesplit report` in the
 terminal, and the one computation of the numbers (`build_report`).
-
-The public surface — what the app and other features may use — is what this module names in
-`__all__`; the modules inside are the feature's own.
 """
 
 from __future__ import annotations
 
-from slack_bolt import App
-
-from bot.reports import command
 from bot.reports.cli import pick_workspace, print_report
-from bot.reports.command import report_for
+from bot.reports.command import register, report_for
 from bot.reports.model import Report, build_report
 from bot.reports.numbers import Days, RepInput, weekdays_between
 from bot.reports.period import Period, parse_period
@@ -25,7 +19,6 @@ from bot.reports.views import (
     summary_lines,
     summary_text,
 )
-from bot.slack.app import Wiring
 
 __all__ = [
     "Days",
@@ -48,8 +41,3 @@ __all__ = [
     "summary_text",
     "weekdays_between",
 ]
-
-
-def register(app: App, wiring: Wiring) -> None:
-    """`/rolesplit report` (the rollup runs from the scheduler's tick)."""
-    command.register(app, wiring)

@@ -38,41 +38,10 @@ class CategoryInfo:
 
 
 @dataclass(frozen=True)
-class RepLine:
+class RepLine(RepNumbers):
     """One rep's numbers for the period, with their hours per category."""
 
-    numbers: RepNumbers
     hours: dict[str, Decimal]  # category key -> hours
-
-    @property
-    def user_id(self) -> str:
-        """The rep's Slack user id."""
-        return self.numbers.user_id
-
-    @property
-    def name(self) -> str | None:
-        """The display name, when known."""
-        return self.numbers.name
-
-    @property
-    def role(self) -> str:
-        """hunter | farmer | hybrid (or manager, for one who logged)."""
-        return self.numbers.role
-
-    @property
-    def split(self) -> Split:
-        """Hours by kind."""
-        return self.numbers.split
-
-    @property
-    def days(self) -> Days:
-        """Days logged out of work days, away and off apart."""
-        return self.numbers.days
-
-    @property
-    def over_line(self) -> bool:
-        """More than half of the logged time is farming."""
-        return self.numbers.over_line
 
 
 @dataclass(frozen=True)
@@ -160,7 +129,7 @@ def assemble(rows: q.ReportRows, cfg: WorkspaceConfig, period: Period, today: da
             for cid, h in rows.category_hours.get(m.member_id, {}).items()
             if cid in by_id
         }
-        lines.append(RepLine(n, hours))
+        lines.append(RepLine(**vars(n), hours=hours))
     with_hours = {k for r in lines for k in r.hours}
     active = [c for c in rows.categories if c.active or c.key in with_hours]
     return Report(
@@ -253,8 +222,7 @@ def to_csv(report: Report) -> str:
     writer.writerow(CSV_COLUMNS)
     team = _team_columns(report)
     for r in report.reps:
-        n = r.numbers
-        per_day = "" if n.farming_per_day is None else f"{n.farming_per_day:.2f}"
+        per_day = "" if r.farming_per_day is None else f"{r.farming_per_day:.2f}"
         common = [
             r.split.total,
             _share(r.split, "hunting"),
@@ -266,7 +234,7 @@ def to_csv(report: Report) -> str:
             "yes" if r.over_line else "no",
             r.days.away,
             per_day,
-            f"{n.capacity:.3f}",
+            f"{r.capacity:.3f}",
             *team,
         ]
         rows: list[CategoryInfo | None] = [c for c in report.categories if c.key in r.hours]

@@ -65,7 +65,11 @@ class Days:
     @property
     def text(self) -> str:
         """`3/4 days, 1 away, 1 off` (`no work days, 5 away`: never `0/0`)."""
-        out = f"{self.logged}/{self.work} days" if self.work else "no work days"
+        return self.phrase("days", "no work days")
+
+    def phrase(self, counted: str, no_work: str) -> str:
+        """`3/4 {counted}, 1 away, 1 off`, with `no_work` in place of `0/0 {counted}`."""
+        out = f"{self.logged}/{self.work} {counted}" if self.work else no_work
         if self.away:
             out += f", {self.away} away"
         if self.off:

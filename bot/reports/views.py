@@ -47,12 +47,7 @@ def rep_line(r: RepLine, report: Report) -> str:
 
 def team_days_text(d: Days) -> str:
     """`9/15 days logged, 1 away` (the team's days), or `no work days yet`."""
-    out = f"{d.logged}/{d.work} days logged" if d.work else "no work days yet"
-    if d.away:
-        out += f", {d.away} away"
-    if d.off:
-        out += f", {d.off} off"
-    return out
+    return d.phrase("days logged", "no work days yet")
 
 
 def verdict_line(v: TeamVerdict) -> str:

@@ -16,10 +16,7 @@ from bot.slack.blocks import (
     text_input,
     truncate,
 )
-from bot.study.plan import (
-    FIT_CHOICES,
-    FIT_LABELS,
-)
+from bot.study.rules import FIT_CHOICES, FIT_LABELS
 from bot.study.wording import (
     day_label,
     span,

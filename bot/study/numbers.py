@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from bot.config import WorkspaceConfig, parse_work_days
 from bot.reports import Period, RepInput, Report, bucket_trend, build_report, weekdays_between
 from bot.study import progress_views, result_views
-from bot.study.plan import RepEvidence, min_days_for, suggest
+from bot.study.plan import suggest
+from bot.study.rules import RepEvidence, min_days_for
 from bot.study.timeline import (
     Logging,
     Progress,

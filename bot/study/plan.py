@@ -1,189 +1,32 @@
-"""Pure rules of the split plan: a role suggested for each rep from three kinds of evidence — where
-their sales time went, which work they said they would rather do, and accounts they won — said
-why in plain words. It is advice: managers apply it with `/rolesplit add … as …`.
+"""The split plan: a role suggested for each rep from three kinds of evidence — where their sales
+time went, which work they said they would rather do, and accounts they won — said why in plain
+words, and the plan in one sentence. It is advice: managers apply it with `/rolesplit add … as …`.
+
+The rules and the plan's data are in `rules`, the plain words in `reasons`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 
-from bot.reports import percent_text
-from bot.split import FARMING_LINE, Split, whole_percentages
-
-HUNTER, ACCOUNT_MANAGER, UNDECIDED = "hunter", "account_manager", "undecided"
-ROLE_RANK = {HUNTER: 0, UNDECIDED: 1, ACCOUNT_MANAGER: 2}  # towards account management
-MIN_DAYS = 5  # logged days before the time split counts (fewer in short studies, see min_days)
-TIME_WEIGHT = Fraction(3)  # time lean: 3 × (farming share of sales time − ½), −1.5 … +1.5
-WIN_LEAN = Fraction(1, 5)  # each account won leans 0.2 towards hunting …
-MAX_WINS_COUNTED = 3  # … for at most three accounts (−0.6)
-PLACE_AT = Fraction(1, 2)  # lean ≥ ½: account manager; ≤ −½: hunter; between: either way
-ROLE_TIE = {"hunter": 0, "hybrid": 1, "farmer": 2}  # current role breaks ties for the hunter
-
-FIT_CHOICES: tuple[tuple[int, str], ...] = (
-    (1, "Hunting new business"),
-    (2, "Mostly new business"),
-    (3, "A mix of both"),
-    (4, "Mostly existing accounts"),
-    (5, "Nurturing existing accounts"),
+from bot.study.reasons import against_the_numbers, allowed, count, reasons_for, why_for
+from bot.study.rules import (
+    ACCOUNT_MANAGER,
+    HUNTER,
+    MIN_DAYS,
+    PLACE_AT,
+    ROLE_RANK,
+    ROLE_TIE,
+    UNDECIDED,
+    Plan,
+    RepEvidence,
+    Suggestion,
+    clear_farmer,
+    evidence_lean,
+    has_enough_data,
+    role_for,
 )
-FIT_LABELS = dict(FIT_CHOICES)
-
-
-# ---------------------------------------------------------------- the split plan
-
-
-@dataclass(frozen=True)
-class RepEvidence:
-    """What the study knows about one rep."""
-
-    user_id: str
-    split: Split
-    days_logged: int
-    preference: int | None = None  # 1 = hunting new business … 5 = nurturing accounts
-    comment: str | None = None
-    won: int = 0  # accounts won during the study
-    role: str = "hybrid"  # current roster role: only breaks a tie when naming the one hunter
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """One rep's suggested role and the reasons, in plain words."""
-
-    user_id: str
-    role: str  # hunter | account_manager | undecided
-    why: str  # the deciding sentence
-    reasons: tuple[str, ...]  # the numbers behind it
-    lean: Fraction | None  # + towards account management, − towards hunting; None: too little data
-    enough_data: bool
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A suggested role per rep (each exactly once), and whether the team lacks a hunter."""
-
-    suggestions: tuple[Suggestion, ...]
-    min_days: int
-    hunter_gap: str | None = None  # None | "hire" (nobody leans to new business) | "no data"
-
-    def of(self, role: str) -> list[Suggestion]:
-        """The suggestions for one role, in plan order."""
-        return [s for s in self.suggestions if s.role == role]
-
-    @property
-    def either_way(self) -> list[Suggestion]:
-        """Undecided reps with enough data: they could go either way."""
-        return [s for s in self.suggestions if s.role == UNDECIDED and s.enough_data]
-
-    @property
-    def need_data(self) -> list[Suggestion]:
-        """Undecided reps the data cannot place yet."""
-        return [s for s in self.suggestions if s.role == UNDECIDED and not s.enough_data]
-
-
-def min_days_for(study_work_days: int) -> int:
-    """Logged days needed to place a rep: 5, or half the study's work days when it is shorter."""
-    return max(1, min(MIN_DAYS, -(-study_work_days // 2)))
-
-
-def farming_of_sales(s: Split) -> Fraction | None:
-    """Farming hours / (hunting + farming hours): where the selling time went (None if none)."""
-    sales = s.hunting + s.farming
-    return None if sales <= 0 else Fraction(s.farming) / Fraction(sales)
-
-
-def preference_lean(score: int | None) -> Fraction:
-    """(score − 3) / 2: −1 for hunting new business … +1 for nurturing accounts; 0 unanswered."""
-    return Fraction(0) if score is None else Fraction(score - 3, 2)
-
-
-def wins_lean(won: int) -> Fraction:
-    """−0.2 per account won during the study, for at most three accounts."""
-    return -WIN_LEAN * min(max(won, 0), MAX_WINS_COUNTED)
-
-
-def evidence_lean(e: RepEvidence) -> Fraction:
-    """Everything known, whatever its amount: time (if any), preference, wins."""
-    f = farming_of_sales(e.split)
-    time_part = Fraction(0) if f is None else TIME_WEIGHT * (f - Fraction(1, 2))
-    return time_part + preference_lean(e.preference) + wins_lean(e.won)
-
-
-def has_enough_data(e: RepEvidence, min_days: int) -> bool:
-    """Enough logged days, and some hunting or farming hours among them."""
-    return e.days_logged >= min_days and farming_of_sales(e.split) is not None
-
-
-def clear_farmer(e: RepEvidence) -> bool:
-    """Logs more farming than hunting and would rather nurture accounts: never a hunter."""
-    return e.split.farming > e.split.hunting and (e.preference or 0) >= 4
-
-
-def role_for(lean: Fraction) -> str:
-    """Account manager at ≥ ½, hunter at ≤ −½, else undecided."""
-    if lean >= PLACE_AT:
-        return ACCOUNT_MANAGER
-    if lean <= -PLACE_AT:
-        return HUNTER
-    return UNDECIDED
-
-
-def under_line(s: Split) -> bool:
-    """Less than half of the logged time is farming (exact)."""
-    return s.total > 0 and s.farming * 2 < s.total
-
-
-def hunter_override(e: RepEvidence) -> list[str]:
-    """What may outweigh more than half of the time farming for a hunter: a stated wish to hunt,
-    accounts won."""
-    out = []
-    if e.preference is not None and e.preference <= 2:
-        out.append(f"they would rather hunt ({e.preference}/5)")
-    if e.won > 0:
-        out.append(f"they won {count(e.won, 'account')}")
-    return out
-
-
-def manager_override(e: RepEvidence) -> list[str]:
-    """What may outweigh less than half of the time farming for an account manager: a stated
-    wish to nurture accounts."""
-    if e.preference is not None and e.preference >= 4:
-        return [f"they would rather nurture accounts ({e.preference}/5)"]
-    return []
-
-
-def against_the_numbers(e: RepEvidence, role: str) -> str | None:
-    """The sentence a suggestion against the farming share must carry (None: it is not)."""
-    farming = e.split.share("farming")
-    if farming is None:
-        return None
-    shown = percent_text(farming, avoid=FARMING_LINE)
-    if role == HUNTER and e.split.over_line:
-        reasons = hunter_override(e)
-        return (
-            f"over half of their time is farming ({shown}), but {and_join(reasons)}"
-            if (reasons)
-            else f"over half of their time is farming ({shown})"
-        )
-    if role == ACCOUNT_MANAGER and under_line(e.split):
-        reasons = manager_override(e)
-        return (
-            f"farming is under half of their time ({shown}), but {and_join(reasons)}"
-            if (reasons)
-            else f"farming is under half of their time ({shown})"
-        )
-    return None
-
-
-def allowed(e: RepEvidence, role: str) -> bool:
-    """A hunter over half farming, or an account manager under half, needs a reason that
-    overrides the numbers (a stated preference, or accounts won for a hunter)."""
-    if role == HUNTER and e.split.over_line:
-        return bool(hunter_override(e))
-    if role == ACCOUNT_MANAGER and under_line(e.split):
-        return bool(manager_override(e))
-    return True
 
 
 def suggest(reps: Sequence[RepEvidence], min_days: int = MIN_DAYS) -> Plan:
@@ -205,7 +48,12 @@ def suggest(reps: Sequence[RepEvidence], min_days: int = MIN_DAYS) -> Plan:
         if not allowed(e, role):
             held, role = against_the_numbers(e, role), UNDECIDED
         placed[e.user_id] = Suggestion(
-            e.user_id, role, _why(e, role, enough, min_days, held=held), _reasons(e), lean, enough
+            e.user_id,
+            role,
+            why_for(e, role, enough, min_days, held=held),
+            reasons_for(e),
+            lean,
+            enough,
         )
     gap: str | None = None
     if unique and not any(s.role == HUNTER for s in placed.values()):
@@ -231,7 +79,7 @@ def suggest(reps: Sequence[RepEvidence], min_days: int = MIN_DAYS) -> Plan:
             placed[pick.user_id] = Suggestion(
                 pick.user_id,
                 HUNTER,
-                _why(pick, HUNTER, old.enough_data, min_days, forced=True),
+                why_for(pick, HUNTER, old.enough_data, min_days, forced=True),
                 old.reasons,
                 old.lean,
                 old.enough_data,
@@ -257,95 +105,6 @@ def _strength(s: Suggestion) -> Fraction:
     return s.lean if s.role == HUNTER else -abs(s.lean) if s.role == UNDECIDED else -s.lean
 
 
-def _has_evidence(e: RepEvidence) -> bool:
-    return farming_of_sales(e.split) is not None or e.preference is not None or e.won > 0
-
-
-def _signals(e: RepEvidence) -> tuple[list[str], list[str]]:
-    """Plain-words evidence pointing towards hunting, and towards account management."""
-    hunt: list[str] = []
-    farm: list[str] = []
-    f = farming_of_sales(e.split)
-    if f is not None and f < Fraction(1, 2):
-        hunt.append("spends most selling time on new business")
-    elif f is not None and f > Fraction(1, 2):
-        farm.append("spends most selling time on existing accounts")
-    if e.preference is not None and e.preference <= 2:
-        hunt.append("would rather hunt")
-    elif e.preference is not None and e.preference >= 4:
-        farm.append("would rather nurture accounts")
-    if e.won > 0:
-        hunt.append(f"won {count(e.won, 'account')}")
-    return hunt, farm
-
-
-def and_join(items: Sequence[str]) -> str:
-    """`a`, `a and b`, `a, b and c`."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _why(
-    e: RepEvidence,
-    role: str,
-    enough: bool,
-    min_days: int,
-    *,
-    forced: bool = False,
-    held: str | None = None,
-) -> str:
-    """The deciding sentence for a suggestion (with the reason when it goes against the share)."""
-    hunt, farm = _signals(e)
-    against = against_the_numbers(e, role)
-    if forced:
-        head = (
-            "the team needs someone on new business and, of the reps who could take it, "
-            "they lean most that way"
-        )
-        head += f": {and_join(hunt)}" if hunt else ""
-        return head + (f" — {against}" if against else "")
-    if not enough:
-        if e.days_logged < min_days:
-            missing = min_days - e.days_logged
-            return (
-                f"not placed yet: {count(missing, 'more logged day')} needed "
-                f"({e.days_logged} of {min_days})"
-            )
-        return "not placed yet: no hunting or farming hours logged"
-    if held:
-        return f"could go either way: {and_join(farm or hunt or ['the time split'])}, but {held}"
-    pro, con = (hunt, farm) if role == HUNTER else (farm, hunt)
-    if role != UNDECIDED:
-        why = and_join(pro) + (f" (though {and_join(con)})" if con else "")
-        return why + (f" — {against}" if against else "")
-    if hunt and farm:
-        return f"could go either way: {and_join(hunt)}, but {and_join(farm)}"
-    if hunt or farm:
-        return f"could go either way: {and_join(hunt or farm)}, but not by much"
-    return "could go either way: an even split and no stated preference"
-
-
-def _reasons(e: RepEvidence) -> tuple[str, ...]:
-    """The numbers behind a suggestion: shares, preference, wins, days logged."""
-    out: list[str] = []
-    pct = whole_percentages(e.split)
-    if pct is None:
-        out.append("no hours logged")
-    else:
-        out.append(f"hunting {pct['hunting']}%, farming {pct['farming']}% of logged time")
-    if e.preference is None:
-        out.append("no answer to the fit question")
-    else:
-        said = f"would rather: {FIT_LABELS[e.preference].lower()} ({e.preference}/5)"
-        if e.comment:
-            text = " ".join(e.comment.split())
-            said += f" — “{text if len(text) <= 120 else text[:119] + '…'}”"
-        out.append(said)
-    if e.won:
-        out.append(f"won {e.won} account{'s' * (e.won != 1)} during the study")
-    out.append(f"{e.days_logged} day{'s' * (e.days_logged != 1)} logged")
-    return tuple(out)
-
-
 # ---------------------------------------------------------------- the plan in one sentence
 
 
@@ -358,11 +117,6 @@ def people(user_ids: Sequence[str], limit: int = 8) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def count(n: int, noun: str, plural: str | None = None) -> str:
-    """`1 hunter`, `3 hunters`."""
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 def plan_summary(plan: Plan) -> str:

@@ -16,10 +16,8 @@ from bot.slack.blocks import (
     section,
 )
 from bot.split import Split, pct_text
-from bot.study.plan import (
-    FIT_LABELS,
-    count,
-)
+from bot.study.reasons import count
+from bot.study.rules import FIT_LABELS
 from bot.study.timeline import Logging, Progress
 from bot.study.wording import (
     chunks,

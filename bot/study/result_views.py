@@ -18,16 +18,10 @@ from bot.slack.blocks import (
     section,
 )
 from bot.split import pct_text
-from bot.study.plan import (
-    ACCOUNT_MANAGER,
-    HUNTER,
-    UNDECIDED,
-    Plan,
-    Suggestion,
-    count,
-    plan_summary,
-)
+from bot.study.plan import plan_summary
 from bot.study.progress_views import StudyStatus, week_text
+from bot.study.reasons import count
+from bot.study.rules import ACCOUNT_MANAGER, HUNTER, UNDECIDED, Plan, Suggestion
 from bot.study.timeline import Progress, Trend
 from bot.study.wording import (
     APPLY_HINT,

@@ -7,10 +7,7 @@ from datetime import date
 from fractions import Fraction
 
 from bot.slack.blocks import truncate
-from bot.study.plan import (
-    ACCOUNT_MANAGER,
-    HUNTER,
-)
+from bot.study.rules import ACCOUNT_MANAGER, HUNTER
 
 SECTION_BUDGET = 2900
 APPLY_HINT = (

@@ -1,8 +1,5 @@
 """The evening time log: the prompt and its reminder (none for a rep who is away), the Log hours
 modal, Same as yesterday, Day off, plain-words DMs and help in the DM, pause and resume.
-
-The public surface — what the app and other features may use — is what this module names in
-`__all__`; the modules inside are the feature's own.
 """
 
 from __future__ import annotations

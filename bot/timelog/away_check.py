@@ -54,11 +54,7 @@ def away_from_db(session: Session, cfg: WorkspaceConfig, member_id: int, day: da
 
 def status_per_minute(cfg: WorkspaceConfig) -> int:
     """The workspace's pace of status reads (setting `status_per_minute`, default 100)."""
-    try:
-        value = int(cfg.extra.get("status_per_minute") or DEFAULT_STATUS_PER_MINUTE)
-    except (TypeError, ValueError):
-        value = DEFAULT_STATUS_PER_MINUTE
-    return max(1, value)
+    return cfg.per_minute("status_per_minute", DEFAULT_STATUS_PER_MINUTE)
 
 
 class StatusReads:

@@ -66,30 +66,13 @@ class _Reminder:
         if not _still_wanted(run, prompt, member, ws) or tl.get_day(
             s, member.id, prompt.local_date
         ):
-            log.info(
-                "reminder skipped: answered, paused, off the roster or past midnight",
-                extra={
-                    "job": "reminders",
-                    "team_id": ws.team_id,
-                    "user": member.user_id,
-                    "outcome": "skipped",
-                },
-            )
+            _log_skipped(ws, member, "answered, paused, off the roster or past midnight")
             return None
         cfg = run.services.config(ws)
         away = away_from_db(s, cfg, member.id, prompt.local_date)
         if away is not None:  # marked away or a public holiday since the prompt: no reminder
             pq.record_reminder(s, self.prompt_id, error=f"reminder skipped: away: {away}"[:200])
-            log.info(
-                "reminder skipped: away (%s)",
-                away,
-                extra={
-                    "job": "reminders",
-                    "team_id": ws.team_id,
-                    "user": member.user_id,
-                    "outcome": "skipped",
-                },
-            )
+            _log_skipped(ws, member, "away (%s)", away)
             return None
         message = prompt_message(s, member.id, member.user_id, prompt.local_date, reminder=True)
         state = _Reminded(member.id, prompt.local_date, status_per_minute(cfg))
@@ -116,6 +99,20 @@ class _Reminder:
             pq.record_reminder(s, self.prompt_id, error=f"reminder: {out.error}"[:200])
             if out.permanent:
                 deactivate(s, member_id, out.error)
+
+
+def _log_skipped(ws: Workspace, member: Member, why: str, *args: object) -> None:
+    """Log a claimed reminder that is not sent, and why."""
+    log.info(
+        "reminder skipped: " + why,
+        *args,
+        extra={
+            "job": "reminders",
+            "team_id": ws.team_id,
+            "user": member.user_id,
+            "outcome": "skipped",
+        },
+    )
 
 
 def _still_wanted(run: Pass, prompt: Prompt, member: Member, ws: Workspace) -> bool:

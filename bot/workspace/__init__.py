@@ -2,9 +2,6 @@
 the managers' first-start message), a rep's own schedule (`/rolesplit me`, the Home's Pause and
 Resume), managers marking reps away, `/rolesplit settings` with its categories list, and
 privacy (export and forget).
-
-The public surface — what the app and other features may use — is what this module names in
-`__all__`; the modules inside are the feature's own.
 """
 
 from __future__ import annotations

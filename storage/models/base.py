@@ -1,13 +1,14 @@
-"""The declarative base, its naming convention, and the column types every model uses."""
+"""The declarative base, its naming convention, the column types every model uses, and the
+first columns of the tables whose rows belong to a workspace or to a member."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, MetaData, Numeric, TypeDecorator
+from sqlalchemy import DateTime, ForeignKey, MetaData, Numeric, TypeDecorator
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -53,3 +54,21 @@ class Base(DeclarativeBase):
     """Declarative base with a naming convention so migrations name constraints stably."""
 
     metadata = MetaData(naming_convention=NAMING)
+
+
+class WorkspaceRow:
+    """A row of one workspace: its `id`, then `workspace_id` (deleted with the workspace)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-2)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE"), sort_order=-1
+    )
+
+
+class MemberRow:
+    """A row of one member: its `id`, then `member_id` (deleted with the member)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-2)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE"), sort_order=-1
+    )

@@ -8,10 +8,10 @@ from decimal import Decimal
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.models.base import MONEY, Base, UTCDateTime, utcnow
+from storage.models.base import MONEY, Base, UTCDateTime, WorkspaceRow, utcnow
 
 
-class Account(Base):
+class Account(WorkspaceRow, Base):
     """A won account: one hand-off per account.
 
     `key` is unique for ever: `crm:<id>` (or `crm:<crm>:<deal>`) when a CRM names the deal,
@@ -33,8 +33,6 @@ class Account(Base):
         Index("ix_account_workspace_crm_id", "workspace_id", "crm_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str | None] = mapped_column(String(200))  # None: the name is not known yet
@@ -129,14 +127,12 @@ class Nudge(Base):
     handoff: Mapped[Handoff] = relationship(back_populates="nudges")
 
 
-class CrmOwner(Base):
+class CrmOwner(WorkspaceRow, Base):
     """The owner map: a CRM's owner (by id or e-mail) is this Slack user."""
 
     __tablename__ = "crm_owner"
     __table_args__ = (UniqueConstraint("workspace_id", "crm", "owner_key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     crm: Mapped[str] = mapped_column(String(16))
     owner_key: Mapped[str] = mapped_column(String(300))  # "id:12345" or "email:dana@acme.com"
     slack_user: Mapped[str] = mapped_column(String(32))
@@ -144,14 +140,12 @@ class CrmOwner(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class CrmDelivery(Base):
+class CrmDelivery(WorkspaceRow, Base):
     """A CRM delivery already handled (its own delivery key): a repeat changes nothing."""
 
     __tablename__ = "crm_delivery"
     __table_args__ = (UniqueConstraint("workspace_id", "crm", "delivery_key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     crm: Mapped[str] = mapped_column(String(16))
     delivery_key: Mapped[str] = mapped_column(String(200))
     account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
@@ -159,7 +153,7 @@ class CrmDelivery(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class HandoffQuestion(Base):
+class HandoffQuestion(WorkspaceRow, Base):
     """A question put to people by DM (pick an account manager, who is this CRM owner).
 
     `key` is the claim: `am:<account>:<local date>` asks once per day, `owner:<crm>:<owner>`
@@ -169,8 +163,6 @@ class HandoffQuestion(Base):
     __tablename__ = "handoff_question"
     __table_args__ = (UniqueConstraint("workspace_id", "key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))  # account_manager | owner | rep | incomplete
     account_id: Mapped[int | None] = mapped_column(

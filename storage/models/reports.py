@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Date, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, UTCDateTime, utcnow
+from storage.models.base import Base, UTCDateTime, WorkspaceRow, utcnow
 
 
-class Rollup(Base):
+class Rollup(WorkspaceRow, Base):
     """The weekly rollup of one workspace for one week: claimed once per week."""
 
     __tablename__ = "rollup"
     __table_args__ = (UniqueConstraint("workspace_id", "week_start"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     week_start: Mapped[date] = mapped_column(Date)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(10), default="claimed")  # claimed | sent | failed

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, UTCDateTime, utcnow
+from storage.models.base import Base, UTCDateTime, WorkspaceRow, utcnow
 
 
-class Study(Base):
+class Study(WorkspaceRow, Base):
     """A time study with a start and an end; one open study per workspace."""
 
     __tablename__ = "study"
@@ -24,8 +24,6 @@ class Study(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     started_by: Mapped[str] = mapped_column(String(32))
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)  # last day of the study, inclusive

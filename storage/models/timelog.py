@@ -9,20 +9,18 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.models.base import HOURS, Base, UTCDateTime, utcnow
+from storage.models.base import HOURS, Base, MemberRow, UTCDateTime, utcnow
 from storage.models.workspace import Category
 
 ANSWERED = ("logged", "day_off")  # the statuses of an answered day (hours, or a day off)
 
 
-class DayLog(Base):
+class DayLog(MemberRow, Base):
     """One member's answer for one local date: logged hours or a day off."""
 
     __tablename__ = "day_log"
     __table_args__ = (UniqueConstraint("member_id", "work_date"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
     work_date: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10))  # logged | day_off
     note: Mapped[str | None] = mapped_column(Text)
@@ -55,7 +53,7 @@ class TimeEntry(Base):
     category: Mapped[Category] = relationship()
 
 
-class Prompt(Base):
+class Prompt(MemberRow, Base):
     """The evening DM for one member and local date; the unique key makes it at-most-once."""
 
     __tablename__ = "prompt"
@@ -64,8 +62,6 @@ class Prompt(Base):
         Index("ix_prompt_reminder_due", "reminder_due_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
     local_date: Mapped[date] = mapped_column(Date)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -81,7 +77,7 @@ class Prompt(Base):
     error: Mapped[str | None] = mapped_column(String(200))
 
 
-class AwayPeriod(Base):
+class AwayPeriod(MemberRow, Base):
     """Days a rep is away, inclusive: paused, marked away by a manager, or a Slack status.
 
     The history stays (a pause ended early is shortened, not deleted) so reports can tell away
@@ -94,8 +90,6 @@ class AwayPeriod(Base):
         Index("ix_away_period_last_day", "last_day"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(10))  # paused | away | status
     first_day: Mapped[date] = mapped_column(Date)
     last_day: Mapped[date] = mapped_column(Date)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, Date, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.models.base import Base, UTCDateTime, utcnow
+from storage.models.base import Base, UTCDateTime, WorkspaceRow, utcnow
 
 REP_ROLES = ("hunter", "farmer", "hybrid")  # who answers the evening prompt
 ROLES = (*REP_ROLES, "manager")
@@ -35,14 +35,12 @@ class Workspace(Base):
     )
 
 
-class Member(Base):
+class Member(WorkspaceRow, Base):
     """A person on the roster: a rep (hunter/farmer/hybrid) or a manager."""
 
     __tablename__ = "member"
     __table_args__ = (UniqueConstraint("workspace_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(String(32))
     role: Mapped[str] = mapped_column(String(16))  # hunter | farmer | hybrid | manager
     display_name: Mapped[str | None] = mapped_column(String(200))
@@ -72,14 +70,12 @@ class Member(Base):
         return self.role in REP_ROLES
 
 
-class Category(Base):
+class Category(WorkspaceRow, Base):
     """A kind of work a rep logs hours against; each has a kind: hunting, farming, other."""
 
     __tablename__ = "category"
     __table_args__ = (UniqueConstraint("workspace_id", "key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(40))
     label: Mapped[str] = mapped_column(String(150))
     kind: Mapped[str] = mapped_column(String(10))  # hunting | farming | other

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from bot.reports.numbers import Days
 from bot.split import Split
-from bot.study.plan import (
+from bot.study.plan import plan_summary, suggest
+from bot.study.rules import (
     ACCOUNT_MANAGER,
     HUNTER,
     PLACE_AT,
@@ -26,8 +27,6 @@ from bot.study.plan import (
     evidence_lean,
     has_enough_data,
     min_days_for,
-    plan_summary,
-    suggest,
 )
 from bot.study.timeline import (
     fit_day,

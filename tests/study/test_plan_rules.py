@@ -9,16 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.split import Split
-from bot.study.plan import (
-    ACCOUNT_MANAGER,
-    HUNTER,
-    UNDECIDED,
-    RepEvidence,
-    hunter_override,
-    manager_override,
-    suggest,
-    under_line,
-)
+from bot.study.plan import suggest
+from bot.study.reasons import hunter_override, manager_override
+from bot.study.rules import ACCOUNT_MANAGER, HUNTER, UNDECIDED, RepEvidence, under_line
 from bot.study.timeline import fit_day, result_day, study_end, study_start
 
 D = Decimal

@@ -202,15 +202,13 @@ def _notification(item: Element, at: str, org: str, today: date) -> CrmDelivery 
     name = clean_text(fields.get("Account_Name__c"), f"{at}.Account_Name__c") or clean_text(
         fields.get("Name"), f"{at}.Name"
     )
-    owner_id = clean_id(fields.get("OwnerId"), f"{at}.OwnerId")
-    owner_email = clean_email(fields.get("Owner_Email__c"), f"{at}.Owner_Email__c")
     return win_delivery(
         CRM,
         key,
         deal_id,
         name=name,
-        owner_id=owner_id,
-        owner_email=owner_email,
+        owner_id=clean_id(fields.get("OwnerId"), f"{at}.OwnerId"),
+        owner_email=clean_email(fields.get("Owner_Email__c"), f"{at}.Owner_Email__c"),
         value=parse_value(fields.get("Amount"), f"{at}.Amount"),
         won_at=won_date(fields.get("CloseDate"), f"{at}.CloseDate", today),
         raw_stage=stage,
