@@ -7,6 +7,7 @@ UPDATE), so a process finishing its own request and a scheduler pass elsewhere n
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,30 +20,22 @@ _NO_SYNC = {"synchronize_session": False}
 DONE = ("sent", "failed", "interrupted")
 
 
-def add(
-    session: Session,
-    team_id: str,
-    channel: str,
-    method: str,
-    body: dict[str, Any],
-    now: datetime,
-    *,
-    content: bytes | None = None,
-    tell: str | None = None,
-) -> int:
+@dataclass(frozen=True)
+class Call:
+    """One Web API call to make: where, which method, its arguments (a file's bytes apart),
+    and who hears of it if Slack refuses."""
+
+    team_id: str
+    channel: str
+    method: str
+    body: dict[str, Any]
+    content: bytes | None = None
+    tell: str | None = None
+
+
+def add(session: Session, call: Call, now: datetime) -> int:
     """Queue one call (due now) in the caller's transaction; its id."""
-    row = OutboxMessage(
-        team_id=team_id,
-        channel=channel,
-        method=method,
-        body=body,
-        content=content,
-        tell=tell,
-        status="pending",
-        attempts=0,
-        next_at=now,
-        created_at=now,
-    )
+    row = OutboxMessage(**asdict(call), status="pending", attempts=0, next_at=now, created_at=now)
     session.add(row)
     session.flush()
     return row.id

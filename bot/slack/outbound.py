@@ -111,11 +111,7 @@ def log_outcome(
 
 def per_minute(cfg: WorkspaceConfig) -> int:
     """The workspace's DM pace (workspace setting `dm_per_minute`, default 600)."""
-    try:
-        value = int(cfg.extra.get("dm_per_minute") or DEFAULT_DM_PER_MINUTE)
-    except (TypeError, ValueError):
-        value = DEFAULT_DM_PER_MINUTE
-    return max(1, value)
+    return cfg.per_minute("dm_per_minute", DEFAULT_DM_PER_MINUTE)
 
 
 def reserve(session: Session, team_id: str, rate: int) -> float:

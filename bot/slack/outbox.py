@@ -63,7 +63,7 @@ def queue_message(
     body: dict[str, Any] = {"text": text, **extra}
     if blocks:
         body["blocks"] = list(blocks)
-    return ob.add(session, team_id, channel, POST, body, now, tell=tell)
+    return ob.add(session, ob.Call(team_id, channel, POST, body, tell=tell), now)
 
 
 def queue_update(
@@ -80,7 +80,7 @@ def queue_update(
     body: dict[str, Any] = {"ts": ts, "text": text}
     if blocks:
         body["blocks"] = list(blocks)
-    return ob.add(session, team_id, channel, UPDATE, body, now)
+    return ob.add(session, ob.Call(team_id, channel, UPDATE, body), now)
 
 
 def queue_file(
@@ -103,7 +103,7 @@ def queue_file(
         body["initial_comment"] = comment
     if thread_ts:
         body["thread_ts"] = thread_ts
-    return ob.add(session, team_id, channel, UPLOAD, body, now, content=content, tell=tell)
+    return ob.add(session, ob.Call(team_id, channel, UPLOAD, body, content, tell), now)
 
 
 # ---------------------------------------------------------------- sending

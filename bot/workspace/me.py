@@ -9,6 +9,7 @@ recorded as an away period, so its days are neither prompted nor counted as miss
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -149,27 +150,41 @@ def set_pause(
         away_repo.end_period(s, member.id, away_repo.PAUSED, today)
 
 
+# a form's outcome: the outbox rows of its confirmation, or its errors (nothing stored)
+Saved = list[int] | dict[str, str]
+
+
 def on_me_submit(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """Check in place; store on the member with its confirmation queued, before the ack."""
+
+    def save(req: Request, m: Mine) -> Saved:
+        reading = views.read_me(view["state"]["values"], m.today)
+        if m.problem:
+            return {views.ME_TIME_BLOCK: m.problem}
+        return dict(reading.errors) or _save_me(req, m, reading)
+
+    submit(ack, context, views.ME_TIME_BLOCK, save)
+
+
+def submit(
+    ack: Ack, context: BoltContext, block: str, save: Callable[[Request, Mine], Saved]
+) -> None:
+    """A schedule form's submission, stored before the ack by `save`; if the database cannot
+    take it, the form stays open saying so under `block` (the typed values stay)."""
     req = request_of(context)
     try:
-        m = mine(req)
-        reading = views.read_me(view["state"]["values"], m.today)
-        errors = dict(reading.errors)
-        if m.problem:
-            errors = {views.ME_TIME_BLOCK: m.problem}
-        queued = None if errors else _save_me(req, m, reading)
+        saved = save(req, mine(req))
     except SQLAlchemyError:
-        log.exception("schedule not saved", extra={"team_id": req.team_id, "outcome": "error"})
-        ack(response_action="errors", errors={views.ME_TIME_BLOCK: FORM_NOT_SAVED})
+        log.exception("form not saved", extra={"team_id": req.team_id, "outcome": "error"})
+        ack(response_action="errors", errors={block: FORM_NOT_SAVED})
         return
-    if queued is None:
-        ack(response_action="errors", errors=errors)
+    if isinstance(saved, dict):
+        ack(response_action="errors", errors=saved)
         return
     ack()
-    changed(req, context, queued)
+    changed(req, context, saved)
 
 
 def changed(req: Request, context: BoltContext, queued: list[int]) -> None:

@@ -16,12 +16,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import parse_hhmm
 from bot.slack import outbox
-from bot.slack.blocks import FORM_NOT_SAVED
 from bot.slack.context import Request, request_of
 from bot.timecalc import next_prompt, zone
 from bot.workspace import me_views
 from bot.workspace import welcome_views as views
-from bot.workspace.me import Mine, changed, mine, set_pause
+from bot.workspace.me import Mine, Saved, changed, mine, set_pause, submit
 from storage.models import Member
 
 log = logging.getLogger(__name__)
@@ -31,22 +30,16 @@ def on_pause_submit(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """The Home's Pause form: checked in place, then paused through the day (before the ack)."""
-    req = request_of(context)
-    try:
-        m = mine(req)
+
+    def save(req: Request, m: Mine) -> Saved:
         until, reason, errors = me_views.read_pause(view["state"]["values"], m.today)
         if m.problem:
-            errors = {views.ME_AWAY_BLOCK: m.problem}
-        queued = None if errors or until is None else _save_pause(req, m, until, reason)
-    except SQLAlchemyError:
-        log.exception("pause not saved", extra={"team_id": req.team_id, "outcome": "error"})
-        ack(response_action="errors", errors={views.ME_AWAY_BLOCK: FORM_NOT_SAVED})
-        return
-    if queued is None:
-        ack(response_action="errors", errors=errors)
-        return
-    ack()
-    changed(req, context, queued)
+            return {views.ME_AWAY_BLOCK: m.problem}
+        if errors or until is None:
+            return errors
+        return _save_pause(req, m, until, reason)
+
+    submit(ack, context, views.ME_AWAY_BLOCK, save)
 
 
 def _save_pause(req: Request, m: Mine, until: date | None, reason: str | None) -> list[int]:
