@@ -101,7 +101,7 @@ def people(run: Run, form: LogForm, reps: list[str], seconds: float, seed_: int)
 def run_burst(label: str, url: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     """Seed, serve, burst with faults and a kill, wait for the work to settle; what it came to."""
     reps = rep_ids(args.reps)
-    seed(url, reps)
+    seed(url, reps, settings={"dm_per_minute": args.dm_per_minute} if args.dm_per_minute else None)
     fake = FaultySlack()
     fake.start()
     procs = Procs(
@@ -178,6 +178,12 @@ def main() -> int:
     parser.add_argument("--tick-seconds", type=int, default=60)
     parser.add_argument("--settle", type=float, default=300.0, help="max wait after the burst")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--dm-per-minute",
+        type=int,
+        default=None,
+        help="the workspace's DM pace (default: the product's, 600 a minute)",
+    )
     parser.add_argument("--postgres", default=os.environ.get("ROLESPLIT_TEST_POSTGRES_URL"))
     parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args()

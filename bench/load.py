@@ -121,10 +121,10 @@ def verdict(
 
 
 def run_db(
-    label: str, url: str, n: int, only: str, levels: list[int]
+    label: str, url: str, n: int, only: str, levels: list[int], pace: int | None = None
 ) -> tuple[list[str], list[str]]:
     """The three apps on one database; every kind at every concurrency level."""
-    seed(url)
+    seed(url, pace)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ROLESPLIT_"))}
     env["PYTHONPATH"] = str(ROOT)
     fake = subprocess.Popen(
@@ -219,6 +219,12 @@ def main() -> int:
     parser.add_argument("--levels", default="1,8,32", help="concurrent clients per cell")
     parser.add_argument("--postgres", default=os.environ.get("ROLESPLIT_TEST_POSTGRES_URL"))
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument(
+        "--dm-per-minute",
+        type=int,
+        default=None,
+        help="the workspace's DM pace (default: the product's, 600 a minute)",
+    )
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
     out = [HEADER, "|" + " --- |" * 16]
@@ -226,7 +232,12 @@ def main() -> int:
     if not args.no_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
             rows, more = run_db(
-                "SQLite", f"sqlite:///{tmp}/load.db", args.requests, args.only, levels
+                "SQLite",
+                f"sqlite:///{tmp}/load.db",
+                args.requests,
+                args.only,
+                levels,
+                args.dm_per_minute,
             )
             out += rows
             notes += more
@@ -243,6 +254,7 @@ def main() -> int:
                 args.requests,
                 args.only,
                 levels,
+                args.dm_per_minute,
             )
             out += rows
             notes += more

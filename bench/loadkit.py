@@ -50,13 +50,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def seed(url: str) -> None:
-    """A migrated database with 200 reps and a manager."""
+def seed(url: str, dm_per_minute: int | None = None) -> None:
+    """A migrated database with 200 reps and a manager (and the workspace's DM pace, if given)."""
     engine = make_engine(url)
     migrate.upgrade(engine)
     now = datetime.now(UTC)
     with make_sessionmaker(engine).begin() as s:
         ws = repo.ensure_workspace(s, "T0001")
+        if dm_per_minute:
+            ws.settings = {**(ws.settings or {}), "dm_per_minute": dm_per_minute}
         s.execute(
             insert(Member),
             [
