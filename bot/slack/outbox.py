@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -110,10 +110,24 @@ def queue_file(
 # ---------------------------------------------------------------- sending
 
 
-def send_soon(context: Mapping[str, Any], services: Services, ids: Sequence[int]) -> None:
-    """After the ack: send these rows on the post-ack lane (inline without one)."""
-    if ids:
-        after_ack(context, send, services, list(ids))
+def send_soon(
+    context: Mapping[str, Any],
+    services: Services,
+    ids: Sequence[int],
+    then: Callable[[], object] | None = None,
+) -> None:
+    """After the ack: send these rows, then run `then` (e.g. a hook that refreshes the App
+    Home), as one task on the post-ack lane (inline without one)."""
+    if ids or then is not None:
+        after_ack(context, _send_then, services, list(ids), then)
+
+
+def _send_then(services: Services, ids: list[int], then: Callable[[], object] | None) -> None:
+    try:
+        send(services, ids)
+    finally:
+        if then is not None:
+            then()
 
 
 def send(services: Services, ids: Sequence[int]) -> int:
@@ -194,7 +208,11 @@ def _send_one(services: Services, outbox_id: int, *, as_of: datetime | None = No
 
 def _rate(services: Services, session: Session, team_id: str) -> int:
     ws = session.query(Workspace).filter_by(team_id=team_id).one_or_none()
-    return outbound.per_minute(services.config(ws)) if ws is not None else 60
+    return (
+        outbound.per_minute(services.config(ws))
+        if ws is not None
+        else outbound.DEFAULT_DM_PER_MINUTE
+    )
 
 
 def _call(client: WebClient, c: _Claimed) -> Any:

@@ -21,7 +21,6 @@ from bot.config import parse_work_days
 from bot.slack import outbox
 from bot.slack.blocks import fmt_time
 from bot.slack.context import Request
-from bot.slack.pool import after_ack
 from bot.split import split_over
 from bot.timecalc import week_range
 from bot.timelog import views as views
@@ -178,8 +177,13 @@ def _answered_messages(
 
 def announce(req: Request, context: Mapping[str, Any], logged: Logged) -> None:
     """After the ack: send what `record` queued, then fire day_logged (the App Home, …)."""
-    outbox.send_soon(context, req.services, logged.outbox)
-    after_ack(context, req.hooks.fire_day_logged, req.services, req.team_id, req.user_id)
+    hooks, services = req.hooks, req.services
+    outbox.send_soon(
+        context,
+        services,
+        logged.outbox,
+        then=lambda: hooks.fire_day_logged(services, req.team_id, req.user_id),
+    )
 
 
 def tell(client: WebClient, respond: Respond | None, user_id: str, text: str) -> None:

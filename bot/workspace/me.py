@@ -25,7 +25,6 @@ from bot.config import WorkspaceConfig, format_work_days, parse_hhmm, parse_work
 from bot.slack import outbox
 from bot.slack.blocks import FORM_NOT_SAVED, fmt_time
 from bot.slack.context import Request, request_of
-from bot.slack.pool import after_ack
 from bot.slack.router import Command
 from bot.timecalc import next_prompt, zone
 from bot.workspace import me_views
@@ -189,8 +188,13 @@ def submit(
 
 def changed(req: Request, context: BoltContext, queued: list[int]) -> None:
     """After the ack: send the queued confirmation, then fire member_changed (the App Home)."""
-    outbox.send_soon(context, req.services, queued)
-    after_ack(context, req.hooks.fire_member_changed, req.services, req.team_id, req.user_id)
+    hooks, services = req.hooks, req.services
+    outbox.send_soon(
+        context,
+        services,
+        queued,
+        then=lambda: hooks.fire_member_changed(services, req.team_id, req.user_id),
+    )
 
 
 def _save_me(req: Request, m: Mine, reading: views.MeReading) -> list[int]:

@@ -140,7 +140,8 @@ def test_two_senders_racing_for_one_row_send_it_once(running: Running) -> None:
     for t in threads:
         t.start()
     for t in threads:
-        t.join(30)
+        t.join(60)
+    assert not any(t.is_alive() for t in threads)
     assert sum(sent) == 20
     assert sorted(c.args["channel"] for c in running.fake.calls("chat.postMessage")) == sorted(
         f"U{i}" for i in range(20)
