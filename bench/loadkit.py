@@ -218,12 +218,16 @@ def discover(url: str, watch: Watch, rec: Recorder) -> tuple[LogForm, str]:
             home = _decoded(published[-1]["view"])
             break
         time.sleep(0.05)
-    button = next(
+    # the week's rows carry a Log / Edit button per day; "Log hours" stands below on a day off
+    buttons = [
         el
         for block in home.get("blocks") or []
-        for el in block.get("elements") or []
-        if el.get("type") == "button" and el["text"]["text"] == "Log hours"
-    )
+        for el in [*(block.get("elements") or []), block.get("accessory") or {}]
+        if el.get("type") == "button" and el["text"]["text"] in ("Log hours", "Log", "Edit")
+    ]
+    if not buttons:
+        raise RuntimeError(f"no Log hours button on the App Home ({status}): {home}")
+    button = buttons[-1]
     seen = len(watch.last_args("views.open"))
     send(
         url,

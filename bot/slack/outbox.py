@@ -178,32 +178,44 @@ class _Claimed:
 
 def _send_one(services: Services, outbox_id: int, *, as_of: datetime | None = None) -> int:
     # the pace slot first, the claim after the wait: a row waiting for its slot is still
-    # `pending`, so a crash meanwhile leaves it to be sent, not marked as maybe sent
+    # `pending`, so a crash meanwhile leaves it to be sent, not marked as maybe sent (when the
+    # slot is now, the claim shares the reservation's transaction)
     with services.Session.begin() as s:
         row = s.get(OutboxMessage, outbox_id)
         if row is None or row.status != "pending":
             return 0
         slot = outbound.reserve(s, row.team_id, _rate(services, s, row.team_id))
-    outbound.wait_until(slot)
-    with services.Session.begin() as s:
-        claimed = ob.claim(s, outbox_id, max(as_of or services.now(), services.now()))
-        if claimed is None:
+        c = _claim(services, s, outbox_id, as_of) if slot <= time.time() else None
+    if c is None:
+        outbound.wait_until(slot)
+        with services.Session.begin() as s:
+            c = _claim(services, s, outbox_id, as_of)
+        if c is None:
             return 0  # another process has it, or it is not due any more
-        c = _Claimed(
-            claimed.id,
-            claimed.team_id,
-            claimed.channel,
-            claimed.method,
-            dict(claimed.body),
-            claimed.content,
-            claimed.tell,
-            claimed.attempts,
-        )
     out = outbound.attempt(services, c.team_id, lambda client: _call(client, c))
     with services.Session.begin() as s:
         notices = _record(s, services.now(), c, out)
     outbound.log_outcome(log, "outbox", c.method, c.team_id, c.channel, out)
     return (1 if out.status == "sent" else 0) + send(services, notices)
+
+
+def _claim(
+    services: Services, s: Session, outbox_id: int, as_of: datetime | None
+) -> _Claimed | None:
+    """pending → sending (one guarded UPDATE); what to send, or None when it is not ours."""
+    claimed = ob.claim(s, outbox_id, max(as_of or services.now(), services.now()))
+    if claimed is None:
+        return None
+    return _Claimed(
+        claimed.id,
+        claimed.team_id,
+        claimed.channel,
+        claimed.method,
+        dict(claimed.body),
+        claimed.content,
+        claimed.tell,
+        claimed.attempts,
+    )
 
 
 def _rate(services: Services, session: Session, team_id: str) -> int:
