@@ -74,19 +74,10 @@ def send_csv(cmd: Command, report: Report, comment: str) -> None:
     and the manager told if Slack refuses it (a missing scope is named)."""
     services = cmd.services
     name = f"rolesplit-{report.period.first.isoformat()}-{report.period.last.isoformat()}.csv"
-    with services.Session.begin() as s:
-        queued = outbox.queue_file(
-            s,
-            cmd.team_id,
-            cmd.user_id,
-            services.now(),
-            content=to_csv(report).encode(),
-            filename=name,
-            title=f"rolesplit report {report.period.name}",
-            comment=comment,
-            tell=cmd.user_id,
-        )
-    outbox.send(services, [queued])
+    csv = outbox.File(
+        to_csv(report).encode(), name, f"rolesplit report {report.period.name}", comment
+    )
+    outbox.share(services, cmd.team_id, cmd.user_id, [csv], tell=cmd.user_id)
 
 
 def handle_report(cmd: Command) -> None:
@@ -149,19 +140,13 @@ def handle_trend(cmd: Command) -> None:
     cmd.replace_ack(views.trend_fallback(table, unit), blocks)
     unnamed = [r.user_id for r in table.reps if not r.name]
     names = display_names(cmd.services, cmd.client, cmd.team_id, unnamed)
-    with cmd.services.Session.begin() as s:
-        queued = outbox.queue_file(
-            s,
-            cmd.team_id,
-            cmd.user_id,
-            cmd.services.now(),
-            content=trend_chart(table, bucket_labels(table.buckets, unit, today), unit, names),
-            filename=f"rolesplit-trend-{n}-{unit}s-{today.isoformat()}.png",
-            title=f"Farming share per {unit}, last {n} {unit}s",
-            comment=f"The farming share per {unit}: the team and each rep, with the 50% line.",
-            tell=cmd.user_id,
-        )
-    outbox.send(cmd.services, [queued])
+    chart = outbox.File(
+        trend_chart(table, bucket_labels(table.buckets, unit, today), unit, names),
+        f"rolesplit-trend-{n}-{unit}s-{today.isoformat()}.png",
+        f"Farming share per {unit}, last {n} {unit}s",
+        f"The farming share per {unit}: the team and each rep, with the 50% line.",
+    )
+    outbox.share(cmd.services, cmd.team_id, cmd.user_id, [chart], tell=cmd.user_id)
 
 
 def register(app: App, wiring: Wiring) -> None:

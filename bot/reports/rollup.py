@@ -142,22 +142,8 @@ def _post_rollup(
         )
     # the files go into the rollup's thread through the outbox: retried while Slack fails, and
     # a refusal (a missing scope) is said in the channel, where the file was expected
-    with services.Session.begin() as s:
-        queued = [
-            outbox.queue_file(
-                s,
-                ws.team_id,
-                out.channel,
-                services.now(),
-                content=content,
-                filename=filename,
-                title=title,
-                thread_ts=out.ts,
-                tell=out.channel,
-            )
-            for content, filename, title in files
-        ]
-    outbox.send(services, queued)
+    shared = [outbox.File(c, name, title, thread_ts=out.ts) for c, name, title in files]
+    outbox.share(services, ws.team_id, out.channel, shared, tell=out.channel)
     return "sent", None, out.ts
 
 

@@ -85,27 +85,39 @@ def queue_update(
     return ob.add(session, ob.Call(team_id, channel, UPDATE, body), now)
 
 
+@dataclass(frozen=True)
+class File:
+    """A file to share: its bytes, name and title, an optional comment, and where in a thread."""
+
+    content: bytes
+    filename: str
+    title: str
+    comment: str | None = None
+    thread_ts: str | None = None
+
+
 def queue_file(
-    session: Session,
-    team_id: str,
-    channel: str,
-    now: datetime,
-    *,
-    content: bytes,
-    filename: str,
-    title: str,
-    comment: str | None = None,
-    tell: str | None = None,
-    thread_ts: str | None = None,
+    session: Session, team_id: str, channel: str, now: datetime, file: File, tell: str | None
 ) -> int:
-    """A file shared into a channel or a person's DM (files_upload_v2, with an optional
-    comment); `tell` (a user, or a channel) hears if Slack refuses it."""
-    body: dict[str, Any] = {"filename": filename, "title": title}
-    if comment:
-        body["initial_comment"] = comment
-    if thread_ts:
-        body["thread_ts"] = thread_ts
-    return ob.add(session, ob.Call(team_id, channel, UPLOAD, body, content, tell), now)
+    """A file shared into a channel or a person's DM (files_upload_v2); `tell` (a user, or a
+    channel) hears if Slack refuses it."""
+    body: dict[str, Any] = {"filename": file.filename, "title": file.title}
+    if file.comment:
+        body["initial_comment"] = file.comment
+    if file.thread_ts:
+        body["thread_ts"] = file.thread_ts
+    return ob.add(session, ob.Call(team_id, channel, UPLOAD, body, file.content, tell), now)
+
+
+def share(
+    services: Services, team_id: str, channel: str, files: Sequence[File], tell: str | None
+) -> int:
+    """Queue files (one transaction) and send them now: outside a request's effect, e.g. a
+    report's CSV or chart; a refusal is told to `tell`. How many went out."""
+    with services.Session.begin() as s:
+        now = services.now()
+        ids = [queue_file(s, team_id, channel, now, f, tell) for f in files]
+    return send(services, ids)
 
 
 # ---------------------------------------------------------------- sending

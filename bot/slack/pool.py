@@ -195,34 +195,33 @@ def _log_failure(future: Future[Any]) -> None:
         log.error("work after ack failed", exc_info=err, extra={"outcome": "error"})
 
 
-def soon(context: Mapping[str, Any], fn: Callable[..., Any], *args: Any) -> None:
-    """Run `fn(*args)` on the listener lane now (inline when the executor is a plain one)."""
-    runner = context.get("listener_runner")
-    pool = getattr(runner, "listener_executor", None)
+def _run_on(
+    context: Mapping[str, Any],
+    lane: Callable[[ListenerPool], Callable[..., Any]],
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+) -> None:
+    """`fn(*args)` on one of the request's pool lanes; inline when the app has no pool."""
+    pool = getattr(context.get("listener_runner"), "listener_executor", None)
     if isinstance(pool, ListenerPool):
-        pool.soon(fn, *args)
+        lane(pool)(fn, *args)
     else:
         fn(*args)
+
+
+def soon(context: Mapping[str, Any], fn: Callable[..., Any], *args: Any) -> None:
+    """Run `fn(*args)` on the listener lane now (time-sensitive: a trigger id expires)."""
+    _run_on(context, lambda pool: pool.soon, fn, args)
 
 
 def after_ack(context: Mapping[str, Any], fn: Callable[..., Any], *args: Any) -> None:
-    """Run `fn(*args)` on the app's post-ack lane (inline when its executor has none)."""
-    runner = context.get("listener_runner")
-    defer = getattr(getattr(runner, "listener_executor", None), "defer", None)
-    if defer is None:
-        fn(*args)
-    else:
-        defer(fn, *args)
+    """Run `fn(*args)` on the app's post-ack lane."""
+    _run_on(context, lambda pool: pool.defer, fn, args)
 
 
 def in_background(context: Mapping[str, Any], fn: Callable[..., Any], *args: Any) -> None:
-    """Run `fn(*args)` on the app's background lane (inline when its executor has none)."""
-    runner = context.get("listener_runner")
-    pool = getattr(runner, "listener_executor", None)
-    if isinstance(pool, ListenerPool):
-        pool.background(fn, *args)
-    else:
-        fn(*args)
+    """Run `fn(*args)` on the app's background lane (work that waits for Slack's pace)."""
+    _run_on(context, lambda pool: pool.background, fn, args)
 
 
 class Coalescer:

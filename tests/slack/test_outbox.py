@@ -80,17 +80,9 @@ def test_a_file_refused_for_a_missing_scope_is_told_naming_the_scope(running: Ru
     running.fake.fail_next(
         "files.getUploadURLExternal", "missing_scope", extra={"needed": "files:write"}
     )
+    csv = outbox.File(b"rep,hours\n", "rolesplit.csv", "report")
     with running.session() as s:
-        queued = outbox.queue_file(
-            s,
-            TEAM_ID,
-            "UBOSS",
-            running.services.now(),
-            content=b"rep,hours\n",
-            filename="rolesplit.csv",
-            title="report",
-            tell="UBOSS",
-        )
+        queued = outbox.queue_file(s, TEAM_ID, "UBOSS", running.services.now(), csv, "UBOSS")
     assert outbox.send(running.services, [queued]) == 1  # the notice, not the file
     refused = row(running, queued)
     assert (refused.status, refused.error) == ("failed", "missing_scope")
