@@ -56,30 +56,21 @@ def set_period(
     until: date,
     *,
     now: datetime,
+    set_by: str | None,
     reason: str | None = None,
-    set_by: str | None = None,
 ) -> None:
-    """Away from today through `until`: the period covering today moves its end, else one starts."""
+    """Away from today through `until`: the period covering today moves its end, else one starts.
+
+    `set_by` is who set it: None when it is the member themself.
+    """
     if kind not in KINDS or until < today:
         raise ValueError(f"bad away period {kind!r} {today}…{until}")
     text = (reason or "").strip()[:MAX_REASON] or None
     current = covering(session, member_id, kind, today)
     if current is None:
-        inserted = insert_ignore(
-            session,
-            AwayPeriod,
-            {
-                "member_id": member_id,
-                "kind": kind,
-                "first_day": today,
-                "last_day": until,
-                "reason": text,
-                "set_by": set_by,
-                "created_at": now,
-            },
-            ["member_id", "kind", "first_day"],
-        )
-        if inserted:
+        key = {"member_id": member_id, "kind": kind, "first_day": today}
+        row = {**key, "last_day": until, "reason": text, "set_by": set_by, "created_at": now}
+        if insert_ignore(session, AwayPeriod, row, list(key)):
             return
         current = covering(session, member_id, kind, today)  # another request started it
         if current is None:  # pragma: no cover - a row starting today always covers today

@@ -54,20 +54,9 @@ def map_owner(
         .with_for_update()
     )
     if row is None:
-        inserted = insert_ignore(
-            session,
-            CrmOwner,
-            {
-                "workspace_id": workspace_id,
-                "crm": crm,
-                "owner_key": key,
-                "slack_user": slack_user,
-                "mapped_by": mapped_by,
-                "created_at": now,
-            },
-            ["workspace_id", "crm", "owner_key"],
-        )
-        if inserted:
+        unique = {"workspace_id": workspace_id, "crm": crm, "owner_key": key}
+        values = {**unique, "slack_user": slack_user, "mapped_by": mapped_by, "created_at": now}
+        if insert_ignore(session, CrmOwner, values, list(unique)):
             return None
         return map_owner(session, workspace_id, crm, key, slack_user, mapped_by, now)
     before = row.slack_user

@@ -19,7 +19,7 @@ def claim_question(
     asked_on: date,
     now: datetime,
     *,
-    account_id: int | None = None,
+    account_id: int | None,
     subject: str | None = None,
 ) -> int | None:
     """Claim a question by its key (e.g. `am:7:2026-11-24`); its id, or None if already asked."""

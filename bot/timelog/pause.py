@@ -51,7 +51,9 @@ def handle_pause(cmd: Command) -> None:
         member = s.get(Member, w.member.id)
         assert member is not None
         member.paused_until = until
-        away_repo.set_period(s, member.id, away_repo.PAUSED, w.today, until, now=cmd.services.now())
+        away_repo.set_period(
+            s, member.id, away_repo.PAUSED, w.today, until, now=cmd.services.now(), set_by=None
+        )
     cmd.ack(
         response_type="ephemeral",
         text=f"⏸️ Paused: no evening prompts through {views.day_label(until)}. They restart "

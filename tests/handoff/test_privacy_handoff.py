@@ -34,7 +34,9 @@ def test_forget_reaches_the_handoff_tables(session: Session) -> None:
     )
     cr.map_owner(session, ws.id, "hubspot", "id:1", "UDANA", "UMGR", NOW)
     cr.map_owner(session, ws.id, "hubspot", "id:2", "USAM", "UMGR", NOW)
-    qid = qr.claim_question(session, ws.id, "am:1:2026-11-24", "account_manager", NOW.date(), NOW)
+    qid = qr.claim_question(
+        session, ws.id, "am:1:2026-11-24", "account_manager", NOW.date(), NOW, account_id=None
+    )
     assert qid is not None
     qr.add_messages(
         session,

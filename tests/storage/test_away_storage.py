@@ -28,7 +28,9 @@ def days(d: date, n: int) -> list[date]:
 
 def test_a_period_moves_its_end_and_ends_early_keeping_the_days_away(session: Session) -> None:
     m = rep(session)
-    away_repo.set_period(session, m.id, "paused", MON, MON + timedelta(days=2), now=NOW)
+    away_repo.set_period(
+        session, m.id, "paused", MON, MON + timedelta(days=2), now=NOW, set_by=None
+    )
     away_repo.set_period(
         session,
         m.id,
@@ -37,6 +39,7 @@ def test_a_period_moves_its_end_and_ends_early_keeping_the_days_away(session: Se
         MON + timedelta(days=6),
         now=NOW,
         reason="flu",
+        set_by=None,
     )
     (cur,) = away_repo.current(session, [m.id], MON + timedelta(days=1))[m.id]
     assert (cur.kind, cur.last_day, cur.reason) == ("paused", MON + timedelta(days=6), "flu")
@@ -53,13 +56,15 @@ def test_a_period_that_starts_today_goes_when_ended_today(session: Session) -> N
     assert away_repo.end_period(session, m.id, "away", MON)
     assert away_repo.away_days(session, [m.id], MON, MON + timedelta(days=6)) == {m.id: {}}
     with pytest.raises(ValueError):
-        away_repo.set_period(session, m.id, "away", MON, MON - timedelta(days=1), now=NOW)
+        away_repo.set_period(
+            session, m.id, "away", MON, MON - timedelta(days=1), now=NOW, set_by=None
+        )
 
 
 def test_away_days_combines_every_reason_and_logged_days_are_worked(session: Session) -> None:
     a, b = rep(session, "UA"), rep(session, "UB")
     away_repo.set_period(
-        session, a.id, "away", MON, MON + timedelta(days=1), now=NOW, reason="offsite"
+        session, a.id, "away", MON, MON + timedelta(days=1), now=NOW, reason="offsite", set_by=None
     )
     assert away_repo.record_status(session, b.id, MON, "Slack status: 🤒 Out sick", now=NOW)
     assert not away_repo.record_status(session, b.id, MON, "Slack status: 🤒 Out sick", now=NOW)
@@ -97,7 +102,7 @@ def test_away_days_combines_every_reason_and_logged_days_are_worked(session: Ses
 def test_a_pause_outranks_a_status_on_the_same_day(session: Session) -> None:
     m = rep(session)
     away_repo.record_status(session, m.id, MON, "Slack status: ✈️ Travelling", now=NOW)
-    away_repo.set_period(session, m.id, "paused", MON, MON, now=NOW)
+    away_repo.set_period(session, m.id, "paused", MON, MON, now=NOW, set_by=None)
     assert away_repo.away_days(session, [m.id], MON, MON)[m.id] == {
         MON: "paused through Mon 23 Nov"
     }

@@ -1,399 +1,181 @@
-"""initial schema
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-24 14:14:49.656286
-"""
+"""initial schema: workspaces, the roster, categories, the time log, studies, rollups and
+hand-offs"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
+from storage.migrations.ddl import day, drop, flag, number, table, text, when
+
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
+
+OPEN_STUDY = sa.text("status = 'open'")
 
 
 def upgrade() -> None:
-
     op.create_table(
         "processed_request",
-        sa.Column("key", sa.String(length=200), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        text("key", 200),
+        when("created_at"),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_processed_request")),
     )
-    with op.batch_alter_table("processed_request", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_processed_request_created_at"), ["created_at"], unique=False
-        )
-
-    op.create_table(
+    op.create_index(
+        op.f("ix_processed_request_created_at"), "processed_request", ["created_at"], unique=False
+    )
+    # columns are laid out a few to a line, in their order in the table
+    table(
         "workspace",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("team_id", sa.String(length=32), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=True),
-        sa.Column("settings", sa.JSON(), nullable=False),
-        sa.Column("installed", sa.Boolean(), server_default=sa.text("(true)"), nullable=False),
-        sa.Column("uninstalled_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_workspace")),
-        sa.UniqueConstraint("team_id", name=op.f("uq_workspace_team_id")),
-    )
-    op.create_table(
+        text("team_id", 32), text("name", 200, null=True),
+        sa.Column("settings", sa.JSON(), nullable=False), flag("installed", True),
+        when("uninstalled_at", null=True), when("created_at"),
+        unique=[("team_id",)],
+    )  # fmt: skip
+    table(
         "account",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("workspace_id", sa.Integer(), nullable=False),
-        sa.Column("key", sa.String(length=200), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("crm_id", sa.String(length=200), nullable=True),
-        sa.Column("value", sa.Numeric(precision=14, scale=2), nullable=True),
-        sa.Column("won_at", sa.Date(), nullable=False),
+        number("workspace_id"), text("key", 200), text("name", 200),
+        text("crm_id", 200, null=True),
+        sa.Column("value", sa.Numeric(precision=14, scale=2), nullable=True), day("won_at"),
         sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("sales_rep_id", sa.String(length=32), nullable=True),
-        sa.Column("account_manager_id", sa.String(length=32), nullable=True),
-        sa.Column("owner_id", sa.String(length=32), nullable=True),
-        sa.Column("transfer_on", sa.Date(), nullable=False),
-        sa.Column("status", sa.String(length=24), nullable=False),
-        sa.Column("source", sa.String(length=16), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspace.id"],
-            name=op.f("fk_account_workspace_id_workspace"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_account")),
-        sa.UniqueConstraint("workspace_id", "key", name=op.f("uq_account_workspace_id_key")),
-    )
-    op.create_table(
+        text("sales_rep_id", 32, null=True), text("account_manager_id", 32, null=True),
+        text("owner_id", 32, null=True), day("transfer_on"),
+        text("status", 24), text("source", 16), when("created_at"), when("closed_at", null=True),
+        parents=[("workspace_id", "workspace")],
+        unique=[("workspace_id", "key")],
+    )  # fmt: skip
+    table(
         "category",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("workspace_id", sa.Integer(), nullable=False),
-        sa.Column("key", sa.String(length=40), nullable=False),
-        sa.Column("label", sa.String(length=150), nullable=False),
-        sa.Column("kind", sa.String(length=10), nullable=False),
-        sa.Column("aliases", sa.JSON(), nullable=False),
-        sa.Column("active", sa.Boolean(), server_default=sa.text("(true)"), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspace.id"],
-            name=op.f("fk_category_workspace_id_workspace"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_category")),
-        sa.UniqueConstraint("workspace_id", "key", name=op.f("uq_category_workspace_id_key")),
-    )
-    op.create_table(
+        number("workspace_id"), text("key", 40), text("label", 150), text("kind", 10),
+        sa.Column("aliases", sa.JSON(), nullable=False), flag("active", True), number("position"),
+        parents=[("workspace_id", "workspace")],
+        unique=[("workspace_id", "key")],
+    )  # fmt: skip
+    table(
         "member",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("workspace_id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.String(length=32), nullable=False),
-        sa.Column("role", sa.String(length=16), nullable=False),
-        sa.Column("display_name", sa.String(length=200), nullable=True),
-        sa.Column("tz", sa.String(length=64), nullable=False),
-        sa.Column("tz_checked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("prompt_time", sa.String(length=5), nullable=True),
-        sa.Column("work_days", sa.String(length=32), nullable=True),
-        sa.Column("paused_until", sa.Date(), nullable=True),
-        sa.Column("active", sa.Boolean(), server_default=sa.text("(true)"), nullable=False),
-        sa.Column("inactive_reason", sa.String(length=200), nullable=True),
-        sa.Column("handoff_optin", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("last_assigned_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspace.id"],
-            name=op.f("fk_member_workspace_id_workspace"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_member")),
-        sa.UniqueConstraint("workspace_id", "user_id", name=op.f("uq_member_workspace_id_user_id")),
-    )
-    op.create_table(
+        number("workspace_id"), text("user_id", 32), text("role", 16),
+        text("display_name", 200, null=True),
+        text("tz", 64), when("tz_checked_at", null=True),
+        text("prompt_time", 5, null=True), text("work_days", 32, null=True),
+        day("paused_until", null=True),
+        flag("active", True), text("inactive_reason", 200, null=True),
+        flag("handoff_optin", False), when("last_assigned_at", null=True), when("created_at"),
+        parents=[("workspace_id", "workspace")],
+        unique=[("workspace_id", "user_id")],
+    )  # fmt: skip
+    table(
         "rollup",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("workspace_id", sa.Integer(), nullable=False),
-        sa.Column("week_start", sa.Date(), nullable=False),
-        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("status", sa.String(length=10), nullable=False),
-        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("message_ts", sa.String(length=32), nullable=True),
-        sa.Column("error", sa.String(length=200), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspace.id"],
-            name=op.f("fk_rollup_workspace_id_workspace"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_rollup")),
-        sa.UniqueConstraint(
-            "workspace_id", "week_start", name=op.f("uq_rollup_workspace_id_week_start")
-        ),
-    )
-    op.create_table(
+        number("workspace_id"), day("week_start"), when("claimed_at"), text("status", 10),
+        when("sent_at", null=True), text("message_ts", 32, null=True),
+        text("error", 200, null=True),
+        parents=[("workspace_id", "workspace")],
+        unique=[("workspace_id", "week_start")],
+    )  # fmt: skip
+    table(
         "study",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("workspace_id", sa.Integer(), nullable=False),
-        sa.Column("started_by", sa.String(length=32), nullable=False),
-        sa.Column("starts_on", sa.Date(), nullable=False),
-        sa.Column("ends_on", sa.Date(), nullable=False),
-        sa.Column("weeks", sa.Integer(), nullable=False),
-        sa.Column("status", sa.String(length=10), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("result_claimed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("result_sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspace.id"],
-            name=op.f("fk_study_workspace_id_workspace"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_study")),
+        number("workspace_id"), text("started_by", 32),
+        day("starts_on"), day("ends_on"), number("weeks"), text("status", 10),
+        when("created_at"), when("ended_at", null=True),
+        when("result_claimed_at", null=True), when("result_sent_at", null=True),
+        parents=[("workspace_id", "workspace")],
+    )  # fmt: skip
+    op.create_index(
+        "uq_study_one_open",
+        "study",
+        ["workspace_id"],
+        unique=True,
+        sqlite_where=OPEN_STUDY,
+        postgresql_where=OPEN_STUDY,
     )
-    with op.batch_alter_table("study", schema=None) as batch_op:
-        batch_op.create_index(
-            "uq_study_one_open",
-            ["workspace_id"],
-            unique=True,
-            sqlite_where=sa.text("status = 'open'"),
-            postgresql_where=sa.text("status = 'open'"),
-        )
-
-    op.create_table(
+    table(
         "day_log",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("member_id", sa.Integer(), nullable=False),
-        sa.Column("work_date", sa.Date(), nullable=False),
-        sa.Column("status", sa.String(length=10), nullable=False),
+        number("member_id"), day("work_date"), text("status", 10),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("source", sa.String(length=16), nullable=False),
-        sa.Column("logged_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("revision", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["member.id"],
-            name=op.f("fk_day_log_member_id_member"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_day_log")),
-        sa.UniqueConstraint("member_id", "work_date", name=op.f("uq_day_log_member_id_work_date")),
-    )
-    op.create_table(
+        text("source", 16), when("logged_at"), number("revision"),
+        parents=[("member_id", "member")],
+        unique=[("member_id", "work_date")],
+    )  # fmt: skip
+    table(
         "fit_answer",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("study_id", sa.Integer(), nullable=False),
-        sa.Column("member_id", sa.Integer(), nullable=False),
-        sa.Column("score", sa.Integer(), nullable=False),
-        sa.Column("comment", sa.Text(), nullable=True),
-        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["member.id"],
-            name=op.f("fk_fit_answer_member_id_member"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["study_id"],
-            ["study.id"],
-            name=op.f("fk_fit_answer_study_id_study"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_fit_answer")),
-        sa.UniqueConstraint("study_id", "member_id", name=op.f("uq_fit_answer_study_id_member_id")),
-    )
-    op.create_table(
+        number("study_id"), number("member_id"), number("score"),
+        sa.Column("comment", sa.Text(), nullable=True), when("answered_at"),
+        parents=[("member_id", "member"), ("study_id", "study")],
+        unique=[("study_id", "member_id")],
+    )  # fmt: skip
+    table(
         "handoff",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("account_id", sa.Integer(), nullable=False),
-        sa.Column("mode", sa.String(length=10), nullable=False),
-        sa.Column("channel_id", sa.String(length=32), nullable=True),
-        sa.Column("thread_ts", sa.String(length=32), nullable=True),
-        sa.Column("intro_ts", sa.String(length=32), nullable=True),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("setup_claimed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("error", sa.String(length=300), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["account_id"],
-            ["account.id"],
-            name=op.f("fk_handoff_account_id_account"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_handoff")),
-        sa.UniqueConstraint("account_id", name=op.f("uq_handoff_account_id")),
-    )
-    op.create_table(
+        number("account_id"), text("mode", 10),
+        text("channel_id", 32, null=True), text("thread_ts", 32, null=True),
+        text("intro_ts", 32, null=True),
+        text("status", 16), when("setup_claimed_at", null=True), text("error", 300, null=True),
+        when("created_at"),
+        parents=[("account_id", "account")],
+        unique=[("account_id",)],
+    )  # fmt: skip
+    table(
         "prompt",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("member_id", sa.Integer(), nullable=False),
-        sa.Column("local_date", sa.Date(), nullable=False),
-        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("status", sa.String(length=10), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("channel_id", sa.String(length=32), nullable=True),
-        sa.Column("message_ts", sa.String(length=32), nullable=True),
-        sa.Column("reminder_due_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("reminder_claimed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("error", sa.String(length=200), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["member.id"],
-            name=op.f("fk_prompt_member_id_member"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_prompt")),
-        sa.UniqueConstraint("member_id", "local_date", name=op.f("uq_prompt_member_id_local_date")),
-    )
-    with op.batch_alter_table("prompt", schema=None) as batch_op:
-        batch_op.create_index("ix_prompt_reminder_due", ["reminder_due_at"], unique=False)
-
-    op.create_table(
+        number("member_id"), day("local_date"),
+        when("due_at"), when("claimed_at"), text("status", 10), number("attempts"),
+        when("sent_at", null=True), text("channel_id", 32, null=True),
+        text("message_ts", 32, null=True),
+        when("reminder_due_at", null=True), when("reminder_claimed_at", null=True),
+        when("reminded_at", null=True), text("error", 200, null=True),
+        parents=[("member_id", "member")],
+        unique=[("member_id", "local_date")],
+    )  # fmt: skip
+    op.create_index("ix_prompt_reminder_due", "prompt", ["reminder_due_at"], unique=False)
+    table(
         "study_message",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("study_id", sa.Integer(), nullable=False),
-        sa.Column("member_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("error", sa.String(length=200), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["member.id"],
-            name=op.f("fk_study_message_member_id_member"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["study_id"],
-            ["study.id"],
-            name=op.f("fk_study_message_study_id_study"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_study_message")),
-        sa.UniqueConstraint(
-            "study_id", "member_id", "kind", name=op.f("uq_study_message_study_id_member_id_kind")
-        ),
-    )
-    op.create_table(
+        number("study_id"), number("member_id"), text("kind", 16),
+        when("claimed_at"), when("sent_at", null=True), text("error", 200, null=True),
+        parents=[("member_id", "member"), ("study_id", "study")],
+        unique=[("study_id", "member_id", "kind")],
+    )  # fmt: skip
+    table(
         "checklist_item",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("handoff_id", sa.Integer(), nullable=False),
-        sa.Column("key", sa.String(length=40), nullable=False),
-        sa.Column("label", sa.String(length=200), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("done_by", sa.String(length=32), nullable=True),
-        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["handoff_id"],
-            ["handoff.id"],
-            name=op.f("fk_checklist_item_handoff_id_handoff"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_checklist_item")),
-        sa.UniqueConstraint("handoff_id", "key", name=op.f("uq_checklist_item_handoff_id_key")),
-    )
-    op.create_table(
+        number("handoff_id"), text("key", 40), text("label", 200), number("position"),
+        text("done_by", 32, null=True), when("done_at", null=True),
+        parents=[("handoff_id", "handoff")],
+        unique=[("handoff_id", "key")],
+    )  # fmt: skip
+    table(
         "nudge",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("handoff_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=24), nullable=False),
-        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("error", sa.String(length=200), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["handoff_id"],
-            ["handoff.id"],
-            name=op.f("fk_nudge_handoff_id_handoff"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_nudge")),
-        sa.UniqueConstraint("handoff_id", "kind", name=op.f("uq_nudge_handoff_id_kind")),
-    )
-    with op.batch_alter_table("nudge", schema=None) as batch_op:
-        batch_op.create_index("ix_nudge_due_unclaimed", ["due_at", "claimed_at"], unique=False)
-
-    op.create_table(
+        number("handoff_id"), text("kind", 24), when("due_at"),
+        when("claimed_at", null=True), when("sent_at", null=True), number("attempts"),
+        text("error", 200, null=True),
+        parents=[("handoff_id", "handoff")],
+        unique=[("handoff_id", "kind")],
+    )  # fmt: skip
+    op.create_index("ix_nudge_due_unclaimed", "nudge", ["due_at", "claimed_at"], unique=False)
+    table(
         "time_entry",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("day_id", sa.Integer(), nullable=False),
-        sa.Column("member_id", sa.Integer(), nullable=False),
-        sa.Column("work_date", sa.Date(), nullable=False),
-        sa.Column("category_id", sa.Integer(), nullable=False),
+        number("day_id"),
+        number("member_id"),
+        day("work_date"),
+        number("category_id"),
         sa.Column("hours", sa.Numeric(precision=5, scale=2), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["category_id"],
-            ["category.id"],
-            name=op.f("fk_time_entry_category_id_category"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
-            ["day_id"],
-            ["day_log.id"],
-            name=op.f("fk_time_entry_day_id_day_log"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["member.id"],
-            name=op.f("fk_time_entry_member_id_member"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_time_entry")),
-        sa.UniqueConstraint(
-            "member_id",
-            "work_date",
-            "category_id",
-            name=op.f("uq_time_entry_member_id_work_date_category_id"),
-        ),
+        parents=[
+            ("category_id", "category", "RESTRICT"),
+            ("day_id", "day_log"),
+            ("member_id", "member"),
+        ],
+        unique=[("member_id", "work_date", "category_id")],
     )
-    with op.batch_alter_table("time_entry", schema=None) as batch_op:
-        batch_op.create_index("ix_time_entry_date_member", ["work_date", "member_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_time_entry_day_id"), ["day_id"], unique=False)
+    op.create_index("ix_time_entry_date_member", "time_entry", ["work_date", "member_id"])
+    op.create_index(op.f("ix_time_entry_day_id"), "time_entry", ["day_id"], unique=False)
 
 
 def downgrade() -> None:
-
-    with op.batch_alter_table("time_entry", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_time_entry_day_id"))
-        batch_op.drop_index("ix_time_entry_date_member")
-
-    op.drop_table("time_entry")
-    with op.batch_alter_table("nudge", schema=None) as batch_op:
-        batch_op.drop_index("ix_nudge_due_unclaimed")
-
-    op.drop_table("nudge")
-    op.drop_table("checklist_item")
-    op.drop_table("study_message")
-    with op.batch_alter_table("prompt", schema=None) as batch_op:
-        batch_op.drop_index("ix_prompt_reminder_due")
-
-    op.drop_table("prompt")
-    op.drop_table("handoff")
-    op.drop_table("fit_answer")
-    op.drop_table("day_log")
-    with op.batch_alter_table("study", schema=None) as batch_op:
-        batch_op.drop_index(
-            "uq_study_one_open",
-            sqlite_where=sa.text("status = 'open'"),
-            postgresql_where=sa.text("status = 'open'"),
-        )
-
-    op.drop_table("study")
-    op.drop_table("rollup")
-    op.drop_table("member")
-    op.drop_table("category")
-    op.drop_table("account")
-    op.drop_table("workspace")
-    with op.batch_alter_table("processed_request", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_processed_request_created_at"))
-
-    op.drop_table("processed_request")
+    op.drop_index(op.f("ix_time_entry_day_id"), table_name="time_entry")
+    op.drop_index("ix_time_entry_date_member", table_name="time_entry")
+    drop("time_entry")
+    op.drop_index("ix_nudge_due_unclaimed", table_name="nudge")
+    drop("nudge", "checklist_item", "study_message")
+    op.drop_index("ix_prompt_reminder_due", table_name="prompt")
+    drop("prompt", "handoff", "fit_answer", "day_log")
+    op.drop_index(
+        "uq_study_one_open", "study", sqlite_where=OPEN_STUDY, postgresql_where=OPEN_STUDY
+    )
+    drop("study", "rollup", "member", "category", "account", "workspace")
+    op.drop_index(op.f("ix_processed_request_created_at"), table_name="processed_request")
+    drop("processed_request")

@@ -2,54 +2,60 @@
 
 The tables, columns and indexes are exactly those of slack_sdk's SQLAlchemyInstallationStore
 and SQLAlchemyOAuthStateStore (slack_sdk.oauth.*.sqlalchemy), so the stores read and write
-them as they were built for; tests/test_oauth.py compares the two.
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-25 10:00:00
+them as they were built for; tests/workspace/test_oauth.py compares the two.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
+from storage.migrations.ddl import table, text
+
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
+
+WEBHOOK = ("url", "channel", "channel_id", "configuration_url")
+
+
+def _team(*, url: bool) -> list[sa.Column[Any]]:
+    """Who installed: the app, the enterprise (its URL for installations) and the team."""
+    return [
+        text("client_id", 32),
+        text("app_id", 32),
+        text("enterprise_id", 32, null=True),
+        text("enterprise_name", 200, null=True),
+        *([text("enterprise_url", 200, null=True)] if url else []),
+        text("team_id", 32, null=True),
+        text("team_name", 200, null=True),
+    ]
+
+
+def _token(who: str) -> list[sa.Column[Any]]:
+    """A bot's or a user's token, its scopes, refresh token and expiry (the bot's id first)."""
+    ids = [text("bot_id", 32, null=True), text("bot_user_id", 32, null=True)]
+    return [
+        text(f"{who}_token", 200, null=True),
+        *(ids if who == "bot" else []),
+        text(f"{who}_scopes", 1000, null=True),
+        text(f"{who}_refresh_token", 200, null=True),
+        sa.Column(f"{who}_token_expires_at", sa.DateTime(), nullable=True),
+    ]
 
 
 def upgrade() -> None:
-    op.create_table(
+    table(
         "slack_installations",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("client_id", sa.String(length=32), nullable=False),
-        sa.Column("app_id", sa.String(length=32), nullable=False),
-        sa.Column("enterprise_id", sa.String(length=32), nullable=True),
-        sa.Column("enterprise_name", sa.String(length=200), nullable=True),
-        sa.Column("enterprise_url", sa.String(length=200), nullable=True),
-        sa.Column("team_id", sa.String(length=32), nullable=True),
-        sa.Column("team_name", sa.String(length=200), nullable=True),
-        sa.Column("bot_token", sa.String(length=200), nullable=True),
-        sa.Column("bot_id", sa.String(length=32), nullable=True),
-        sa.Column("bot_user_id", sa.String(length=32), nullable=True),
-        sa.Column("bot_scopes", sa.String(length=1000), nullable=True),
-        sa.Column("bot_refresh_token", sa.String(length=200), nullable=True),
-        sa.Column("bot_token_expires_at", sa.DateTime(), nullable=True),
-        sa.Column("user_id", sa.String(length=32), nullable=False),
-        sa.Column("user_token", sa.String(length=200), nullable=True),
-        sa.Column("user_scopes", sa.String(length=1000), nullable=True),
-        sa.Column("user_refresh_token", sa.String(length=200), nullable=True),
-        sa.Column("user_token_expires_at", sa.DateTime(), nullable=True),
-        sa.Column("incoming_webhook_url", sa.String(length=200), nullable=True),
-        sa.Column("incoming_webhook_channel", sa.String(length=200), nullable=True),
-        sa.Column("incoming_webhook_channel_id", sa.String(length=200), nullable=True),
-        sa.Column("incoming_webhook_configuration_url", sa.String(length=200), nullable=True),
-        sa.Column("is_enterprise_install", sa.Boolean(), nullable=False),
-        sa.Column("token_type", sa.String(length=32), nullable=True),
-        sa.Column("installed_at", sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_slack_installations")),
+        *_team(url=True),
+        *_token("bot"),
+        text("user_id", 32),
+        *_token("user"),
+        *(text(f"incoming_webhook_{part}", 200, null=True) for part in WEBHOOK),
+        _enterprise_install(),
+        text("token_type", 32, null=True),
+        _installed_at(),
     )
     op.create_index(
         "slack_installations_idx",
@@ -57,38 +63,26 @@ def upgrade() -> None:
         ["client_id", "enterprise_id", "team_id", "user_id", "installed_at"],
         unique=False,
     )
-    op.create_table(
-        "slack_bots",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("client_id", sa.String(length=32), nullable=False),
-        sa.Column("app_id", sa.String(length=32), nullable=False),
-        sa.Column("enterprise_id", sa.String(length=32), nullable=True),
-        sa.Column("enterprise_name", sa.String(length=200), nullable=True),
-        sa.Column("team_id", sa.String(length=32), nullable=True),
-        sa.Column("team_name", sa.String(length=200), nullable=True),
-        sa.Column("bot_token", sa.String(length=200), nullable=True),
-        sa.Column("bot_id", sa.String(length=32), nullable=True),
-        sa.Column("bot_user_id", sa.String(length=32), nullable=True),
-        sa.Column("bot_scopes", sa.String(length=1000), nullable=True),
-        sa.Column("bot_refresh_token", sa.String(length=200), nullable=True),
-        sa.Column("bot_token_expires_at", sa.DateTime(), nullable=True),
-        sa.Column("is_enterprise_install", sa.Boolean(), nullable=False),
-        sa.Column("installed_at", sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_slack_bots")),
-    )
+    table("slack_bots", *_team(url=False), *_token("bot"), _enterprise_install(), _installed_at())
     op.create_index(
         "slack_bots_idx",
         "slack_bots",
         ["client_id", "enterprise_id", "team_id", "installed_at"],
         unique=False,
     )
-    op.create_table(
+    table(
         "slack_oauth_states",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("state", sa.String(length=200), nullable=False),
+        text("state", 200),
         sa.Column("expire_at", sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_slack_oauth_states")),
     )
+
+
+def _enterprise_install() -> sa.Column[Any]:
+    return sa.Column("is_enterprise_install", sa.Boolean(), nullable=False)
+
+
+def _installed_at() -> sa.Column[Any]:
+    return sa.Column("installed_at", sa.DateTime(), nullable=False)
 
 
 def downgrade() -> None:

@@ -4,10 +4,6 @@
 - handoff: nudged_at (one nudge per hand-off per scheduler pass)
 - crm_owner: the owner map; crm_delivery: CRM delivery keys already handled
 - handoff_question: DMs asking for an account manager (daily) or a CRM owner (once)
-
-Revision ID: 0016_handoff
-Revises: 0003
-Create Date: 2026-11-26 10:00:00
 """
 
 from __future__ import annotations
@@ -18,10 +14,10 @@ import unicodedata
 import sqlalchemy as sa
 from alembic import op
 
+from storage.migrations.ddl import day, drop, number, table, text, when
+
 revision = "0016_handoff"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
 
 # a frozen copy of bot.handoff.rules.normalise_name as of this revision (migrations must not
 # change meaning when the code moves on)
@@ -29,6 +25,12 @@ _SUFFIXES = {
     "inc", "incorporated", "llc", "ltd", "limited", "corp", "corporation", "co", "company",
     "gmbh", "plc", "sa", "ag", "bv", "pty", "srl", "sarl",
 }  # fmt: skip
+
+
+# the columns this revision adds to `account`, in order
+ACCOUNT_COLUMNS = (
+    ("name_key", 200), ("crm", 16), ("crm_owner", 300), ("declared_by", 32), ("missing", 200),
+)  # fmt: skip
 
 
 def _normalise(name: str) -> str:
@@ -39,15 +41,9 @@ def _normalise(name: str) -> str:
 
 
 def upgrade() -> None:
-    for column in (
-        sa.Column("name_key", sa.String(length=200), nullable=True),
-        sa.Column("crm", sa.String(length=16), nullable=True),
-        sa.Column("crm_owner", sa.String(length=300), nullable=True),
-        sa.Column("declared_by", sa.String(length=32), nullable=True),
-        sa.Column("missing", sa.String(length=200), nullable=True),
-    ):
-        op.add_column("account", column)
-    op.add_column("handoff", sa.Column("nudged_at", sa.DateTime(timezone=True), nullable=True))
+    for name, length in ACCOUNT_COLUMNS:
+        op.add_column("account", text(name, length, null=True))
+    op.add_column("handoff", when("nudged_at", null=True))
     # existing accounts: the name key of every hand-off not closed; where two open hand-offs
     # already share a name (the bug this revision fixes), the newer one keeps no name key
     bind = op.get_bind()
@@ -72,83 +68,41 @@ def upgrade() -> None:
         postgresql_where=sa.text("status <> 'closed'"),
     )
     op.create_index("ix_account_workspace_crm_id", "account", ["workspace_id", "crm_id"])
-    op.create_table(
+    table(
         "crm_owner",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("workspace_id", sa.Integer(), nullable=False),
-        sa.Column("crm", sa.String(length=16), nullable=False),
-        sa.Column("owner_key", sa.String(length=300), nullable=False),
-        sa.Column("slack_user", sa.String(length=32), nullable=False),
-        sa.Column("mapped_by", sa.String(length=32), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspace.id"],
-            name=op.f("fk_crm_owner_workspace_id_workspace"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_crm_owner")),
-        sa.UniqueConstraint(
-            "workspace_id", "crm", "owner_key", name=op.f("uq_crm_owner_workspace_id_crm_owner_key")
-        ),
+        number("workspace_id"),
+        text("crm", 16),
+        text("owner_key", 300),
+        text("slack_user", 32),
+        text("mapped_by", 32, null=True),
+        when("created_at"),
+        parents=[("workspace_id", "workspace")],
+        unique=[("workspace_id", "crm", "owner_key")],
     )
-    op.create_table(
+    table(
         "crm_delivery",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("workspace_id", sa.Integer(), nullable=False),
-        sa.Column("crm", sa.String(length=16), nullable=False),
-        sa.Column("delivery_key", sa.String(length=200), nullable=False),
-        sa.Column("account_id", sa.Integer(), nullable=True),
-        sa.Column("status", sa.String(length=24), nullable=False),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["account_id"],
-            ["account.id"],
-            name=op.f("fk_crm_delivery_account_id_account"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspace.id"],
-            name=op.f("fk_crm_delivery_workspace_id_workspace"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_crm_delivery")),
-        sa.UniqueConstraint(
-            "workspace_id",
-            "crm",
-            "delivery_key",
-            name=op.f("uq_crm_delivery_workspace_id_crm_delivery_key"),
-        ),
+        number("workspace_id"),
+        text("crm", 16),
+        text("delivery_key", 200),
+        number("account_id", null=True),
+        text("status", 24),
+        when("received_at"),
+        parents=[("account_id", "account", "SET NULL"), ("workspace_id", "workspace")],
+        unique=[("workspace_id", "crm", "delivery_key")],
     )
-    op.create_table(
+    table(
         "handoff_question",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("workspace_id", sa.Integer(), nullable=False),
-        sa.Column("key", sa.String(length=200), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("account_id", sa.Integer(), nullable=True),
-        sa.Column("subject", sa.String(length=300), nullable=True),
-        sa.Column("asked_on", sa.Date(), nullable=False),
-        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
+        number("workspace_id"),
+        text("key", 200),
+        text("kind", 16),
+        number("account_id", null=True),
+        text("subject", 300, null=True),
+        day("asked_on"),
+        when("claimed_at"),
         sa.Column("messages", sa.JSON(), nullable=False),
-        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["account_id"],
-            ["account.id"],
-            name=op.f("fk_handoff_question_account_id_account"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspace.id"],
-            name=op.f("fk_handoff_question_workspace_id_workspace"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_handoff_question")),
-        sa.UniqueConstraint(
-            "workspace_id", "key", name=op.f("uq_handoff_question_workspace_id_key")
-        ),
+        when("answered_at", null=True),
+        parents=[("account_id", "account"), ("workspace_id", "workspace")],
+        unique=[("workspace_id", "key")],
     )
     op.create_index(
         op.f("ix_handoff_question_account_id"), "handoff_question", ["account_id"], unique=False
@@ -157,12 +111,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index(op.f("ix_handoff_question_account_id"), table_name="handoff_question")
-    op.drop_table("handoff_question")
-    op.drop_table("crm_delivery")
-    op.drop_table("crm_owner")
+    drop("handoff_question", "crm_delivery", "crm_owner")
     op.drop_index("ix_account_workspace_crm_id", table_name="account")
     op.drop_index("uq_account_open_name", table_name="account")
     # plain ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35): recreating `account` would cascade
     op.drop_column("handoff", "nudged_at")
-    for name in ("missing", "declared_by", "crm_owner", "crm", "name_key"):
+    for name, _ in reversed(ACCOUNT_COLUMNS):
         op.drop_column("account", name)
