@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple
+from importlib import resources
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import DateTime, and_, bindparam, column, delete, select, table
 from sqlalchemy.orm import Session
@@ -12,39 +14,11 @@ from sqlalchemy.orm import Session
 from storage.db import insert_ignore
 from storage.models import ROLES, Category, Member, Workspace, utcnow
 
-# (key, label, kind, aliases) — SPEC.md's defaults; aliases feed the plain-words parser.
-DEFAULT_CATEGORIES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    (
-        "prospecting",
-        "Prospecting (calls, research, outreach)",
-        "hunting",
-        ("prospecting", "prospect", "calls", "cold calls", "outreach", "research"),
-    ),
-    (
-        "sales_meetings",
-        "New-business meetings",
-        "hunting",
-        ("meetings", "meeting", "sales meetings", "new business", "nb meetings", "demos"),
-    ),
-    (
-        "sales_other",
-        "Other sales tasks (proposals, contracts)",
-        "hunting",
-        ("proposals", "proposal", "contracts", "sales", "other sales", "sales other"),
-    ),
-    (
-        "account_service",
-        "Existing accounts: job orders and day-to-day issues",
-        "farming",
-        ("accounts", "account", "service", "job orders", "account service", "existing"),
-    ),
-    (
-        "account_growth",
-        "Existing accounts: renewals, cross-sell, new departments",
-        "farming",
-        ("growth", "renewals", "renewal", "cross-sell", "upsell", "account growth", "expansion"),
-    ),
-    ("admin", "Admin and internal", "other", ("admin", "internal", "other")),
+# (key, label, kind, aliases): SPEC.md's default categories, seeded into every new workspace;
+# the aliases feed the plain-words parser. The list is data, kept beside this module.
+DEFAULT_CATEGORIES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = tuple(
+    (c["key"], c["label"], c["kind"], tuple(c["aliases"]))
+    for c in json.loads(resources.files("storage").joinpath("default_categories.json").read_text())
 )
 
 
@@ -106,10 +80,20 @@ def ensure_workspace(session: Session, team_id: str, name: str | None = None) ->
 
 def categories(session: Session, workspace_id: int, *, active_only: bool = True) -> list[Category]:
     """The workspace's categories in display order."""
-    stmt = select(Category).where(Category.workspace_id == workspace_id)
+    return _listed(session, Category, workspace_id, active_only, Category.position, Category.id)
+
+
+_Listed = TypeVar("_Listed", Category, Member)
+
+
+def _listed(
+    session: Session, model: type[_Listed], workspace_id: int, active_only: bool, *order: Any
+) -> list[_Listed]:
+    """A workspace's rows of `model` (only the active ones if asked) in the given order."""
+    stmt = select(model).where(model.workspace_id == workspace_id)
     if active_only:
-        stmt = stmt.where(Category.active.is_(True))
-    return list(session.scalars(stmt.order_by(Category.position, Category.id)))
+        stmt = stmt.where(model.active.is_(True))
+    return list(session.scalars(stmt.order_by(*order)))
 
 
 class CategoryLine(NamedTuple):
@@ -217,10 +201,7 @@ def upsert_member(
 
 def roster(session: Session, workspace_id: int, *, include_inactive: bool = False) -> list[Member]:
     """Members of a workspace ordered by role then user id."""
-    stmt = select(Member).where(Member.workspace_id == workspace_id)
-    if not include_inactive:
-        stmt = stmt.where(Member.active.is_(True))
-    return list(session.scalars(stmt.order_by(Member.role, Member.user_id)))
+    return _listed(session, Member, workspace_id, not include_inactive, Member.role, Member.user_id)
 
 
 class RosterLine(NamedTuple):
