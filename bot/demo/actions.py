@@ -43,6 +43,11 @@ def _form(value: Any) -> dict[str, dict[str, Raw]]:
     }
 
 
+def _texts(data: dict[str, Any], *keys: str) -> list[str]:
+    """The named fields of an action, as text (a missing one is a KeyError: a bad action)."""
+    return [str(data[key]) for key in keys]
+
+
 def perform(demo: Demo, data: dict[str, Any]) -> Outcome | dict[str, Any]:
     """Run one action as the person in `as`."""
     who = viewer_of(demo, str(data.get("as") or ""))
@@ -51,23 +56,12 @@ def perform(demo: Demo, data: dict[str, Any]) -> Outcome | dict[str, Any]:
     if kind == "send":
         return d.type_text(who, str(data.get("channel") or ""), str(data.get("text") or ""))
     if kind == "click":
-        return d.click(
-            who,
-            str(data["channel"]),
-            str(data["ts"]),
-            str(data["block_id"]),
-            str(data["action_id"]),
-            _raw(data.get("value")),
-        )
+        channel, ts, block_id, action_id = _texts(data, "channel", "ts", "block_id", "action_id")
+        return d.click(who, channel, ts, block_id, action_id, _raw(data.get("value")))
     if kind == "view_action":
-        return d.view_action(
-            who,
-            str(data["view_id"]),
-            str(data["block_id"]),
-            str(data["action_id"]),
-            _raw(data.get("value")),
-            _form(data.get("form")),
-        )
+        view_id, block_id, action_id = _texts(data, "view_id", "block_id", "action_id")
+        value, form = _raw(data.get("value")), _form(data.get("form"))
+        return d.view_action(who, view_id, block_id, action_id, value, form)
     if kind == "submit":
         return d.submit(who, str(data["view_id"]), _form(data.get("form")))
     if kind == "close":

@@ -3,10 +3,12 @@ the team's farming share rising week by week (a pure, seeded function)."""
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from importlib import resources
 
 from bot.demo.model import Channel, User
 
@@ -18,34 +20,11 @@ WORKSPACE_TZ = "America/New_York"
 ROLLUP_CHANNEL = "C0LEADERS"
 GENERAL = "C0GENERAL"
 
-MANAGER = User(
-    "U0MAYA", "maya", "Maya Okafor", "America/New_York", "maya@northwind.example",
-    "Head of Sales", "#e8912d", is_admin=True,
-)  # fmt: skip
-PEOPLE = (
-    MANAGER,
-    User("U0SAM", "sam", "Sam Rivera", "America/New_York", "sam@northwind.example",
-         "Business Development", "#2bac76"),
-    User("U0PRIYA", "priya", "Priya Nair", "America/Chicago", "priya@northwind.example",
-         "Business Development", "#4a154b"),
-    User("U0TOM", "tom", "Tom Becker", "America/Denver", "tom@northwind.example",
-         "Business Development", "#cd2553"),
-    User("U0DANA", "dana", "Dana Whitfield", "America/New_York", "dana@northwind.example",
-         "Account Manager", "#1264a3"),
-    User("U0LEE", "lee", "Lee Chen", "America/Los_Angeles", "lee@northwind.example",
-         "Account Manager", "#e01e5a"),
-    User("U0JORDAN", "jordan", "Jordan Ellis", "Europe/London", "jordan@northwind.example",
-         "Recruitment Consultant (full desk)", "#7c3085"),
-)  # fmt: skip
-ROLES = {
-    "U0MAYA": "manager",
-    "U0SAM": "hunter",
-    "U0PRIYA": "hunter",
-    "U0TOM": "hunter",
-    "U0DANA": "farmer",
-    "U0LEE": "farmer",
-    "U0JORDAN": "hybrid",
-}
+# the agency's people (users.info fields) and their roster roles: data, beside this module
+_PEOPLE = json.loads(resources.files("bot.demo").joinpath("people.json").read_text())
+PEOPLE = tuple(User(**{k: v for k, v in p.items() if k != "role"}) for p in _PEOPLE)
+ROLES = {p["id"]: p["role"] for p in _PEOPLE}
+MANAGER = next(user for user in PEOPLE if ROLES[user.id] == "manager")
 # farming share of the logged hours in the first and the last of the four weeks
 FARMING = {
     "U0SAM": (0.24, 0.46),

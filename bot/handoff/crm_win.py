@@ -68,9 +68,9 @@ def declare_crm_win(services: Services, team_id: str, delivery: CrmDelivery) -> 
         rep = _slack_user_by_email(services, team_id, delivery.owner_email)
     name = (delivery.account_name or "").strip()
     missing = tuple(dict.fromkeys([*delivery.missing, *([] if name else ["account_name"])]))
-    win = WinInput(
-        account=name,
-        sales_rep=rep,
+    win = WinInput(  # the account and who won it
+        name,
+        rep,
         value=delivery.value,
         won_at=delivery.won_at,
         crm=delivery.crm,

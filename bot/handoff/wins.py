@@ -114,10 +114,10 @@ def on_won_submit(
     result = declare_win(
         services,
         team_id,
-        WinInput(
-            account=fields["account"],
-            sales_rep=fields["rep"],
-            account_manager=fields["am"],
+        WinInput(  # the account, who won it, who takes it
+            fields["account"],
+            fields["rep"],
+            fields["am"],
             value=value,
             won_at=won_at,
             notes=fields["notes"],

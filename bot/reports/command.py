@@ -55,17 +55,12 @@ def workspace_today(services: Services, cfg: WorkspaceConfig) -> date:
 
 
 def report_for(
-    req: Request,
-    session: Session,
-    period: Period,
-    users: list[str] | None = None,
-    since: date | None = None,
+    req: Request, session: Session, period: Period, users: list[str] | None = None
 ) -> Report:
-    """The report of the request's workspace, read in the caller's read transaction (`since`:
-    also read the days before the period, for a trend)."""
+    """The report of the request's workspace, read in the caller's read transaction."""
     ws = req.workspace
     return build_report(
-        session, ws.id if ws else None, req.settings, period, req.today, users or None, since
+        session, ws.id if ws else None, req.settings, period, req.today, users or None
     )
 
 

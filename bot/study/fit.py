@@ -40,11 +40,14 @@ def save_answer(
     req: Request,
     study_id: int,
     score: int,
-    comment: str | None = None,
+    comment: str | None,
     *,
     keep_comment: bool = False,
 ) -> Saved | str:
-    """Store (or replace) a rep's fit answer while the study is open; else say why not."""
+    """Store (or replace) a rep's fit answer while the study is open; else say why not.
+
+    `comment` is the form's sentence (None: none); a click keeps the one stored (`keep_comment`).
+    """
     services, ws = req.services, req.workspace
     with services.Session.begin() as s:
         study = s.get(Study, study_id)
@@ -91,10 +94,7 @@ def on_fit_click(
     action = body["actions"][0]
     score = _int(action["action_id"].rsplit("_", 1)[-1])
     result = save_answer(
-        request_of(context),
-        _int(action.get("value")),
-        score,
-        keep_comment=True,
+        request_of(context), _int(action.get("value")), score, None, keep_comment=True
     )
     ack()
     if isinstance(result, str):

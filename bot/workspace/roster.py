@@ -27,13 +27,14 @@ log = logging.getLogger(__name__)
 ADD_USAGE = "add @user [@user …] as hunter|farmer|hybrid|manager"
 REMOVE_USAGE = "remove @user [@user …]"
 ROSTER_USAGE = "roster — who is on it, their zones and prompt times"
-ADD_RE = re.compile(r"\bas\s+([a-z]+)\s*$", re.IGNORECASE)
 ROLE_TITLES = {
     "manager": "Managers",
     "hunter": "Hunters (new business)",
     "farmer": "Farmers (account managers)",
     "hybrid": "Full-desk (hunt and farm)",
 }
+
+ADD_RE = re.compile(r"\bas\s+([a-z]+)\s*$", re.IGNORECASE)
 
 
 def parse_add(args: str, mentions: list[str]) -> tuple[list[str], str] | str:

@@ -30,15 +30,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from bot.handoff.crm import ACCOUNT_NAME, OWNER, CrmDelivery, CrmPayloadError
-from bot.handoff.crm.values import (
-    clean_id,
-    clean_text,
-    load_json,
-    parse_value,
-    win_delivery,
-    won_date,
-)
+from bot.handoff.crm import ACCOUNT_NAME, OWNER, CrmDelivery, CrmPayloadError, values
 
 CRM = "hubspot"
 MAX_BODY = 256 * 1024
@@ -127,7 +119,7 @@ def parse(
     body: bytes, *, today: date, won_stages: frozenset[str] = DEFAULT_WON_STAGES
 ) -> list[CrmDelivery]:
     """A Webhooks API batch (a JSON array) or a workflow webhook (an object), normalised."""
-    data = load_json(body, max_bytes=MAX_BODY)
+    data = values.load_json(body, max_bytes=MAX_BODY)
     if isinstance(data, list):
         return _events(data, today, won_stages)
     if isinstance(data, dict):
@@ -153,12 +145,14 @@ def _events(events: list[Any], today: date, won_stages: frozenset[str]) -> list[
             subject = "deal" if event.get("objectTypeId") == DEAL_OBJECT_TYPE else "other"
         if subject != "deal":
             continue  # another object's event (a contact, a company): nothing for the hand-off
-        portal = clean_id(event.get("portalId"), f"{at}.portalId", required=True)
-        event_id = clean_id(event.get("eventId"), f"{at}.eventId", required=True)
-        deal_id = clean_id(event.get("objectId"), f"{at}.objectId", required=True)
-        prop = clean_text(event.get("propertyName"), f"{at}.propertyName")
+        portal = values.clean_id(event.get("portalId"), f"{at}.portalId", required=True)
+        event_id = values.clean_id(event.get("eventId"), f"{at}.eventId", required=True)
+        deal_id = values.clean_id(event.get("objectId"), f"{at}.objectId", required=True)
+        prop = values.clean_text(event.get("propertyName"), f"{at}.propertyName")
         stage = (
-            clean_text(event.get("propertyValue"), f"{at}.propertyValue") if prop == STAGE else None
+            values.clean_text(event.get("propertyValue"), f"{at}.propertyValue")
+            if prop == STAGE
+            else None
         )
         is_win = action == "propertyChange" and stage is not None and stage in won_stages
         assert deal_id is not None
@@ -169,7 +163,7 @@ def _events(events: list[Any], today: date, won_stages: frozenset[str]) -> list[
                 deal_id=deal_id,
                 is_win=is_win,
                 # the event says when the stage changed; its deal name and owner need a read
-                won_at=won_date(event.get("occurredAt"), f"{at}.occurredAt", today)
+                won_at=values.won_date(event.get("occurredAt"), f"{at}.occurredAt", today)
                 if is_win
                 else None,
                 raw_stage=stage,
@@ -192,28 +186,28 @@ def _workflow(deal: dict[str, Any], today: date, won_stages: frozenset[str]) -> 
         (x for x in (deal.get("dealId"), deal.get("objectId"), deal.get("id")) if x is not None),
         props.get("hs_object_id"),
     )
-    deal_id = clean_id(raw_id, "hs_object_id")
+    deal_id = values.clean_id(raw_id, "hs_object_id")
     if deal_id is None:
         raise CrmPayloadError(
             "hs_object_id", "is required: add the deal's Record ID to the webhook"
         )
-    stage = clean_text(props.get(STAGE), STAGE, limit=100)
+    stage = values.clean_text(props.get(STAGE), STAGE, limit=100)
     if stage is None:
         raise CrmPayloadError(STAGE, "is required: add the deal stage to the webhook")
     deleted = deal.get("isDeleted") is True or deal.get("archived") is True
     key = f"workflow:{deal_id}:{stage}"
     if deleted or stage not in won_stages:
         return CrmDelivery(CRM, key, deal_id, is_win=False, raw_stage=stage)
-    name = clean_text(props.get("dealname"), "dealname")
-    owner = clean_id(props.get("hubspot_owner_id"), "hubspot_owner_id")
-    return win_delivery(
+    name = values.clean_text(props.get("dealname"), "dealname")
+    owner = values.clean_id(props.get("hubspot_owner_id"), "hubspot_owner_id")
+    return values.win_delivery(
         CRM,
         key,
         deal_id,
         name=name,
         owner_id=owner,
         owner_email=None,
-        value=parse_value(props.get("amount"), "amount"),
-        won_at=won_date(props.get("closedate"), "closedate", today),
+        value=values.parse_value(props.get("amount"), "amount"),
+        won_at=values.won_date(props.get("closedate"), "closedate", today),
         raw_stage=stage,
     )

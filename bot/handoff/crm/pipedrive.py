@@ -23,16 +23,7 @@ import hmac
 from datetime import date
 from typing import Any
 
-from bot.handoff.crm import CrmDelivery, CrmPayloadError
-from bot.handoff.crm.values import (
-    clean_email,
-    clean_id,
-    clean_text,
-    load_json,
-    parse_value,
-    win_delivery,
-    won_date,
-)
+from bot.handoff.crm import CrmDelivery, CrmPayloadError, values
 
 CRM = "pipedrive"
 MAX_BODY = 256 * 1024
@@ -59,7 +50,7 @@ def authenticate(authorization: str | None, *, user: str, password: str) -> bool
 
 def parse(body: bytes, *, today: date) -> list[CrmDelivery]:
     """One webhook (v2 or v1), normalised; deliveries about other objects read as none."""
-    data = load_json(body, max_bytes=MAX_BODY)
+    data = values.load_json(body, max_bytes=MAX_BODY)
     if not isinstance(data, dict):
         raise CrmPayloadError("body", "must be a JSON object")
     meta = data.get("meta")
@@ -73,19 +64,19 @@ def parse(body: bytes, *, today: date) -> list[CrmDelivery]:
 
 
 def _v2(data: dict[str, Any], meta: dict[str, Any], today: date) -> list[CrmDelivery]:
-    if clean_text(meta.get("entity"), "meta.entity") != "deal":
+    if values.clean_text(meta.get("entity"), "meta.entity") != "deal":
         return []
     action = _action(meta, V2_ACTIONS)
-    event_id = clean_id(meta.get("id"), "meta.id", required=True)
+    event_id = values.clean_id(meta.get("id"), "meta.id", required=True)
     current = _object(data, "data")
     previous = _object(data, "previous")
-    deal_id = clean_id(
+    deal_id = values.clean_id(
         meta.get("entity_id") or (current or previous or {}).get("id"),
         "meta.entity_id",
         required=True,
     )
     assert deal_id is not None
-    status = clean_text((current or {}).get("status"), "data.status")
+    status = values.clean_text((current or {}).get("status"), "data.status")
     was = previous.get("status") if previous is not None and "status" in previous else "won"
     became_won = status == "won" and (action == "create" or was != "won")
     key = f"v2:{event_id}"
@@ -95,23 +86,23 @@ def _v2(data: dict[str, Any], meta: dict[str, Any], today: date) -> list[CrmDeli
 
 
 def _v1(data: dict[str, Any], meta: dict[str, Any], today: date) -> list[CrmDelivery]:
-    if clean_text(meta.get("object"), "meta.object") != "deal":
+    if values.clean_text(meta.get("object"), "meta.object") != "deal":
         return []
     action = _action(meta, V1_ACTIONS)
     current = _object(data, "current")
     previous = _object(data, "previous")
-    deal_id = clean_id(
+    deal_id = values.clean_id(
         meta.get("id") or (current or previous or {}).get("id"), "meta.id", required=True
     )
     assert deal_id is not None
-    company = clean_id(meta.get("company_id"), "meta.company_id") or "-"
-    status = clean_text((current or {}).get("status"), "current.status")
-    was = clean_text((previous or {}).get("status"), "previous.status")
+    company = values.clean_id(meta.get("company_id"), "meta.company_id") or "-"
+    status = values.clean_text((current or {}).get("status"), "current.status")
+    was = values.clean_text((previous or {}).get("status"), "previous.status")
     is_win = (
         action in ("added", "updated") and current is not None and status == "won" and was != "won"
     )
     if is_win and current is not None:
-        won_time = clean_text(current.get("won_time"), "current.won_time", limit=40)
+        won_time = values.clean_text(current.get("won_time"), "current.won_time", limit=40)
         stamp = won_time or _stamp(meta)
         return [
             _win(
@@ -123,7 +114,7 @@ def _v1(data: dict[str, Any], meta: dict[str, Any], today: date) -> list[CrmDeli
 
 
 def _action(meta: dict[str, Any], allowed: frozenset[str]) -> str:
-    action = clean_text(meta.get("action"), "meta.action")
+    action = values.clean_text(meta.get("action"), "meta.action")
     if action not in allowed:
         raise CrmPayloadError("meta.action", f"must be one of {', '.join(sorted(allowed))}")
     return action
@@ -138,7 +129,7 @@ def _object(data: dict[str, Any], field: str) -> dict[str, Any] | None:
 
 def _stamp(meta: dict[str, Any]) -> str:
     for field in ("timestamp_milli", "timestamp_micro", "timestamp"):
-        stamp = clean_text(meta.get(field), f"meta.{field}", limit=40)
+        stamp = values.clean_text(meta.get(field), f"meta.{field}", limit=40)
         if stamp:
             return stamp
     raise CrmPayloadError("meta.timestamp", "is required")
@@ -148,25 +139,25 @@ def _win(
     key: str, deal_id: str, deal: dict[str, Any], at: str, owner_field: str, today: date
 ) -> CrmDelivery:
     """A won deal: the organisation's name (v1) or else the deal's title, its owner, value, day."""
-    name = clean_text(deal.get("org_name"), f"{at}.org_name") or clean_text(
+    name = values.clean_text(deal.get("org_name"), f"{at}.org_name") or values.clean_text(
         deal.get("title"), f"{at}.title"
     )
     owner = deal.get(owner_field)
     if isinstance(owner, dict):  # the API's expanded user: {"id": …, "email": …}
-        owner_id = clean_id(owner.get("id"), f"{at}.{owner_field}.id")
-        owner_email = clean_email(owner.get("email"), f"{at}.{owner_field}.email")
+        owner_id = values.clean_id(owner.get("id"), f"{at}.{owner_field}.id")
+        owner_email = values.clean_email(owner.get("email"), f"{at}.{owner_field}.email")
     else:
-        owner_id = clean_id(owner, f"{at}.{owner_field}")
+        owner_id = values.clean_id(owner, f"{at}.{owner_field}")
         owner_email = None
     won_field = "won_time" if deal.get("won_time") else "close_time"
-    return win_delivery(
+    return values.win_delivery(
         CRM,
         key,
         deal_id,
         name=name,
         owner_id=owner_id,
         owner_email=owner_email,
-        value=parse_value(deal.get("value"), f"{at}.value"),
-        won_at=won_date(deal.get(won_field), f"{at}.{won_field}", today),
+        value=values.parse_value(deal.get("value"), f"{at}.value"),
+        won_at=values.won_date(deal.get(won_field), f"{at}.{won_field}", today),
         raw_stage="won",
     )

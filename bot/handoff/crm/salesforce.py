@@ -30,15 +30,7 @@ from xml.sax.saxutils import escape
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
 
-from bot.handoff.crm import CrmDelivery, CrmPayloadError
-from bot.handoff.crm.values import (
-    clean_email,
-    clean_id,
-    clean_text,
-    parse_value,
-    win_delivery,
-    won_date,
-)
+from bot.handoff.crm import CrmDelivery, CrmPayloadError, values
 
 CRM = "salesforce"
 MAX_BODY = 1024 * 1024
@@ -99,7 +91,7 @@ def ack_response() -> bytes:
 def soap_fault(message: str, *, client: bool = True) -> bytes:
     """A SOAP 1.1 fault: `soapenv:Client` for a bad message, `soapenv:Server` for ours."""
     code = "soapenv:Client" if client else "soapenv:Server"
-    text = escape(clean_text(message, "message", limit=1000) or "error")
+    text = escape(values.clean_text(message, "message", limit=1000) or "error")
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<soapenv:Envelope xmlns:soapenv="{SOAP}">\n'
@@ -177,7 +169,7 @@ def _local(tag: str) -> str:
 
 
 def _notification(item: Element, at: str, org: str, today: date) -> CrmDelivery | None:
-    notification_id = clean_id(_child_text(item, "Id"), f"{at}.Id", required=True)
+    notification_id = values.clean_id(_child_text(item, "Id"), f"{at}.Id", required=True)
     record = item.find(f"{{{OUTBOUND}}}sObject")
     if record is None or len(record) == 0:
         return None  # the record was deleted before Salesforce sent it: nothing to read
@@ -192,25 +184,25 @@ def _notification(item: Element, at: str, org: str, today: date) -> CrmDelivery 
         if tag not in fields:
             nil = child.get(f"{{{XSI}}}nil") == "true"
             fields[tag] = None if nil else (child.text or "")
-    deal_id = clean_id(fields.get("Id"), f"{at}.Id", required=True)
+    deal_id = values.clean_id(fields.get("Id"), f"{at}.Id", required=True)
     assert deal_id is not None
-    stage = clean_text(fields.get("StageName"), f"{at}.StageName")
+    stage = values.clean_text(fields.get("StageName"), f"{at}.StageName")
     is_won = _boolean(fields.get("IsWon"), f"{at}.IsWon")
     key = f"{org[:15]}:{notification_id}"
     if stage != WON_STAGE and is_won is not True:
         return CrmDelivery(CRM, key, deal_id, is_win=False, raw_stage=stage)
-    name = clean_text(fields.get("Account_Name__c"), f"{at}.Account_Name__c") or clean_text(
-        fields.get("Name"), f"{at}.Name"
-    )
-    return win_delivery(
+    name = values.clean_text(
+        fields.get("Account_Name__c"), f"{at}.Account_Name__c"
+    ) or values.clean_text(fields.get("Name"), f"{at}.Name")
+    return values.win_delivery(
         CRM,
         key,
         deal_id,
         name=name,
-        owner_id=clean_id(fields.get("OwnerId"), f"{at}.OwnerId"),
-        owner_email=clean_email(fields.get("Owner_Email__c"), f"{at}.Owner_Email__c"),
-        value=parse_value(fields.get("Amount"), f"{at}.Amount"),
-        won_at=won_date(fields.get("CloseDate"), f"{at}.CloseDate", today),
+        owner_id=values.clean_id(fields.get("OwnerId"), f"{at}.OwnerId"),
+        owner_email=values.clean_email(fields.get("Owner_Email__c"), f"{at}.Owner_Email__c"),
+        value=values.parse_value(fields.get("Amount"), f"{at}.Amount"),
+        won_at=values.won_date(fields.get("CloseDate"), f"{at}.CloseDate", today),
         raw_stage=stage,
     )
 
