@@ -26,6 +26,8 @@ from bot.demo.web import Site
 from bot.demo.webapi import WebAPI
 from bot.demo.workspace import Workspace
 from bot.services import Services
+from bot.slack.app import pool_of
+from bot.slack.pool import ListenerPool
 from storage import migrate, repo
 
 log = logging.getLogger("bot.demo")
@@ -101,6 +103,7 @@ class Demo:
         self.secret = secrets.token_hex(16)
         self.driver = Driver(self.ws, self.url, self.secret, self.url)
         self.services: Services | None = None
+        self.pool: ListenerPool | None = None  # the app's listener pool, once it is built
         self._thread: threading.Thread | None = None
         self._tick_lock = threading.Lock()
 
@@ -117,6 +120,7 @@ class Demo:
         migrate.upgrade(self.services.engine)
         app = create_app(settings, self.services)
         self.site.app = _app_wsgi(app, self.services)
+        self.pool = pool_of(app)
         with self.services.Session.begin() as s:
             ws = repo.ensure_workspace(s, agency.TEAM_ID, agency.TEAM_NAME)
             ws.installed = True
@@ -132,10 +136,8 @@ class Demo:
         self.ws.touch()
         self.server.accepting = False
         self.server.trigger.pull_trigger(self._close_listener)
-        app = getattr(self.site.app, "app", None)
-        pool = getattr(getattr(app, "_listener_runner", None), "listener_executor", None)
-        if pool is not None and hasattr(pool, "shutdown"):
-            pool.shutdown(wait=True)
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
         self.server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
         self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
         if self._thread is not None:

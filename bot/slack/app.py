@@ -78,3 +78,10 @@ class RolesplitApp(App):
 def wiring_of(app: App) -> Wiring | None:
     """The wiring of a RolesplitApp (None for a plain Bolt App, like the benchmark's baseline)."""
     return app.wiring if isinstance(app, RolesplitApp) else None
+
+
+def pool_of(app: App) -> ListenerPool | None:
+    """The listener pool of a RolesplitApp (None without one: a plain Bolt App, or an app built
+    with Bolt's own executor)."""
+    wiring = wiring_of(app)
+    return wiring.pool if wiring else None

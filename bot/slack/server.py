@@ -15,7 +15,7 @@ from slack_bolt.request.internals import build_context
 
 from bot.logs import request_outcome, request_scope
 from bot.services import Services
-from bot.slack.app import wiring_of
+from bot.slack.app import pool_of, wiring_of
 from bot.slack.httpd import AppServer, HealthCheck, Limits
 from bot.slack.inbound import BadInput, parse_slack_body, signature_ok
 from bot.slack.kinds import classify
@@ -77,8 +77,7 @@ class WsgiApp:
         self.inflight = 0
         self._lock = threading.Lock()
         self.health = HealthCheck(services.engine)
-        runner = getattr(app, "_listener_runner", None)
-        self.pool = getattr(runner, "listener_executor", None)
+        self.pool = pool_of(app)
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -209,8 +208,7 @@ class WsgiApp:
             return refused(400, "body: is not UTF-8")
         except BadInput as exc:
             return refused(400, str(exc))
-        admit = getattr(self.pool, "admit", None)
-        if admit is not None and not admit():
+        if self.pool is not None and not self.pool.admit():
             return refused(503, "busy: try again in a moment", Retry_After="1")
         # Bolt's own headers are not taken from outside
         passed: dict[str, str | Sequence[str]] = {

@@ -17,6 +17,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.socket_mode.request import SocketModeRequest
 
+from bot.slack.app import pool_of
 from bot.slack.inbound import BadInput, clean
 from bot.slack.shape import check_shape
 
@@ -28,7 +29,7 @@ class DrainingSocketModeHandler(SocketModeHandler):
 
     def __init__(self, app: App, app_token: str) -> None:
         super().__init__(app, app_token)
-        self.pool: Any = getattr(getattr(app, "_listener_runner", None), "listener_executor", None)
+        self.pool = pool_of(app)
         self.draining = False
         self._inflight = 0
         self._cond = threading.Condition()
@@ -54,8 +55,7 @@ class DrainingSocketModeHandler(SocketModeHandler):
             except BadInput as exc:
                 log.warning("refused a Socket Mode request: %s", exc, extra={"reason": str(exc)})
                 return
-            admit = getattr(self.pool, "admit", None)
-            if admit is not None and not admit():
+            if self.pool is not None and not self.pool.admit():
                 log.warning("busy: left a Socket Mode request for Slack to send again")
                 return
             super().handle(client, req)
@@ -72,6 +72,5 @@ class DrainingSocketModeHandler(SocketModeHandler):
             while self._inflight and deadline > time.monotonic():
                 self._cond.wait(deadline - time.monotonic())
         self.close()
-        shutdown = getattr(self.pool, "shutdown", None)
-        if shutdown is not None:
-            shutdown(wait=True)
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)

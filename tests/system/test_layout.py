@@ -5,7 +5,8 @@
 - the plumbing (`bot/slack/`) and the shared top-level modules import no feature;
 - a feature is imported only through its package (the names its `__init__` lists in `__all__`);
 - every feature package says what it holds;
-- no module over 400 lines.
+- no module over 400 lines;
+- nothing reaches into Bolt's private attributes (the app's parts are on its typed `wiring`).
 """
 
 from __future__ import annotations
@@ -192,3 +193,37 @@ def test_no_module_over_400_lines() -> None:
         if (n := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def _bolt_private_names() -> set[str]:
+    """The private attributes of a Bolt App (what `app._…` would reach into)."""
+    from slack_bolt import App
+
+    app = App(token="xoxb-layout", signing_secret="layout", token_verification_enabled=False)
+    return {k for k in vars(app) if k.startswith("_") and not k.startswith("__")}
+
+
+def test_nothing_reaches_into_bolts_private_attributes() -> None:
+    private = _bolt_private_names()
+    assert "_listener_runner" in private  # the check knows what it looks for
+    wrong = []
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            # another object's attribute (a class's own `self._…` is its own business)
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in private
+                and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+            ):
+                wrong.append(f"{module}:{node.lineno} reads .{node.attr}")
+            # or by name: getattr(app, "_listener_runner", …)
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("getattr", "hasattr", "setattr")
+                and len(node.args) > 1
+                and isinstance(node.args[1], ast.Constant)
+                and node.args[1].value in private
+            ):
+                wrong.append(f"{module}:{node.lineno} reaches {node.args[1].value!r}")
+    assert wrong == []
