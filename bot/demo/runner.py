@@ -31,6 +31,7 @@ from bot.slack.pool import ListenerPool
 from storage import migrate, repo
 
 log = logging.getLogger("bot.demo")
+SETTLE_S = 30.0  # how long the demo waits for the app to finish its work before moving on
 TOKEN = "xoxb-demo-northwind-rolesplit"
 
 
@@ -155,7 +156,14 @@ class Demo:
 
     def settle(self) -> None:
         """Wait until what the app does after its answers has happened."""
+        self.finish_app_work()
         self.site.settle()
+
+    def finish_app_work(self) -> None:
+        """Let the app's listener pool finish its work (bounded), so that nothing it is sending
+        is caught in flight when the clock jumps ahead."""
+        if self.pool is not None and not self.pool.wait_idle(SETTLE_S):
+            log.warning("the app was still busy after %.0f s; the clock moves on", SETTLE_S)
 
     def note(self, text: str) -> None:
         """One line of the "under the hood" log."""
@@ -175,6 +183,7 @@ class Demo:
             target = jump(self.clock(), to, user.tz, agency.WORKSPACE_TZ)
             total: dict[str, int] = {}
             for when in passes(self.clock(), target):
+                self.finish_app_work()  # an hour passes between passes: what was under way is done
                 mark = self.ws.next_ts()
                 for job, n in self.tick_at(when, tick).items():
                     total[job] = total.get(job, 0) + max(0, n)

@@ -153,6 +153,19 @@ class ListenerPool(Executor):
         self._task_done("_backlog")
         _log_failure(future)
 
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait up to `timeout` s until no request is being answered and both lanes are empty;
+        False if they are still busy then. (The demo lets the app finish what it does after its
+        answers before its clock jumps ahead; never call it from the pool's own threads.)"""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._busy or self._backlog or self._listening:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(left)
+        return True
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Drain the listeners first (they may still defer work), then the post-ack lane."""
         self._listeners.shutdown(wait=wait, cancel_futures=cancel_futures)

@@ -134,3 +134,24 @@ def test_a_listener_marked_inline_runs_in_the_calling_thread_once() -> None:
     pool.shutdown()
     assert first == here  # the listener itself, answered without waiting for a poll
     assert second != here and third != here  # anything else it starts goes to the pool
+
+
+def test_wait_idle_waits_for_work_after_the_ack_and_says_when_it_is_still_busy() -> None:
+    pool = ListenerPool(listeners=2, after_ack=1, yield_ms=0)
+    try:
+        assert pool.wait_idle(0.01) is True  # nothing to wait for
+        started, release, done = threading.Event(), threading.Event(), []
+
+        def work() -> None:
+            started.set()
+            release.wait(10)
+            done.append(1)
+
+        pool.defer(work)
+        assert started.wait(10)
+        assert pool.wait_idle(0.05) is False  # still sending: the caller is told
+        threading.Timer(0.05, release.set).start()
+        assert pool.wait_idle(10) is True
+        assert done == [1]  # idle means the work has finished, not merely started
+    finally:
+        pool.shutdown(wait=True)
