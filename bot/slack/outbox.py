@@ -2,7 +2,8 @@
 
 A feature queues its messages (`queue_message`, `queue_update`, `queue_file`) in the same
 transaction as the effect, so they exist exactly when the effect does. Right after the ack
-`send_soon` hands the new rows to the post-ack lane; the scheduler's `send_due` pass sends
+`send_soon` hands the new rows to the background lane (waiting there for the pace holds no
+request up); the scheduler's `send_due` pass sends
 whatever is still owed (Slack was failing, the process stopped). Every send keeps to the
 workspace's pace and is claimed first (pending → sending): a row is sent once, by whoever
 claims it. Outcomes:
@@ -32,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from bot.services import Services
 from bot.slack import outbound
-from bot.slack.pool import after_ack
+from bot.slack.pool import after_ack, in_background
 from storage import outbox_repo as ob
 from storage.models import OutboxMessage, Workspace
 
@@ -128,18 +129,13 @@ def send_soon(
     ids: Sequence[int],
     then: Callable[[], object] | None = None,
 ) -> None:
-    """After the ack: send these rows, then run `then` (e.g. a hook that refreshes the App
-    Home), as one task on the post-ack lane (inline without one)."""
-    if ids or then is not None:
-        after_ack(context, _send_then, services, list(ids), then)
-
-
-def _send_then(services: Services, ids: list[int], then: Callable[[], object] | None) -> None:
-    try:
-        send(services, ids)
-    finally:
-        if then is not None:
-            then()
+    """After the ack: send these rows on the background lane, where waiting for the pace holds
+    nothing up (rows it cannot take stay pending for the scheduler's pass), and run `then`
+    (e.g. a hook that refreshes the App Home) on the post-ack lane."""
+    if ids:
+        in_background(context, send, services, list(ids))
+    if then is not None:
+        after_ack(context, then)
 
 
 def send(services: Services, ids: Sequence[int]) -> int:

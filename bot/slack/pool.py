@@ -1,4 +1,5 @@
-"""Bolt's listener executor with two lanes: listeners (up to their ack) and work after the ack.
+"""Bolt's listener executor with two lanes — listeners (up to their ack) and work after the ack —
+and a background lane for sends that keep to Slack's pace.
 
 Bolt runs every listener on its `listener_executor` and polls for the ack. When a listener
 also does its slow work there (a transaction, DMs, an App Home refresh), a burst fills the
@@ -22,6 +23,7 @@ _INLINE = threading.local()
 
 
 QUEUE_LIMIT = 500  # listener and post-ack tasks outstanding before new requests must wait
+BACKGROUND_LIMIT = 5000  # outbox sends waiting on the background lane (a few ints each)
 ADMIT_WAIT_S = 1.0  # how long a new request waits for room before it is refused (503)
 
 
@@ -48,6 +50,10 @@ class ListenerPool(Executor):
     ) -> None:
         self._listeners = ThreadPoolExecutor(listeners, thread_name_prefix="listener")
         self._after = ThreadPoolExecutor(after_ack, thread_name_prefix="after-ack")
+        # sends that keep to Slack's pace: they may wait, so they never hold the lanes up
+        self._background = ThreadPoolExecutor(1, thread_name_prefix="outbox")
+        self._waiting = 0  # background tasks not yet finished
+        self.background_limit = BACKGROUND_LIMIT
         self._yield_s, self._max_backlog = yield_ms / 1000, max_backlog
         self.queue_limit = queue_limit
         self._busy = 0  # requests being answered (dispatched, not yet acked)
@@ -139,6 +145,27 @@ class ListenerPool(Executor):
             return
         future.add_done_callback(self._deferred_done)
 
+    def background(self, fn: Callable[..., Any], /, *args: Any) -> bool:
+        """Work that may wait a while (sends at Slack's pace) on its own lane, outside the
+        admission bound; False when that lane is full or shut down (the caller's work must then
+        be durable elsewhere: outbox rows stay pending for the scheduler's pass)."""
+        with self._cond:
+            if self._waiting >= self.background_limit:
+                return False
+            self._waiting += 1
+        try:
+            future = self._background.submit(fn, *args)
+        except RuntimeError:
+            self._task_done("_waiting")
+            return False
+        future.add_done_callback(self._background_done)
+        return True
+
+    def _background_done(self, future: Future[Any]) -> None:
+        self._task_done("_waiting")
+        if not future.cancelled():
+            _log_failure(future)
+
     def _after_acks(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         deadline = time.monotonic() + self._yield_s
         with self._cond:
@@ -154,12 +181,13 @@ class ListenerPool(Executor):
         _log_failure(future)
 
     def wait_idle(self, timeout: float) -> bool:
-        """Wait up to `timeout` s until no request is being answered and both lanes are empty;
-        False if they are still busy then. (The demo lets the app finish what it does after its
-        answers before its clock jumps ahead; never call it from the pool's own threads.)"""
+        """Wait up to `timeout` s until no request is being answered and every lane (the
+        background one too) is empty; False if they are still busy then. (The demo lets the app
+        finish what it does after its answers before its clock jumps ahead; never call it from
+        the pool's own threads.)"""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while self._busy or self._backlog or self._listening:
+            while self._busy or self._backlog or self._listening or self._waiting:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
@@ -167,9 +195,12 @@ class ListenerPool(Executor):
         return True
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """Drain the listeners first (they may still defer work), then the post-ack lane."""
+        """Drain the listeners first (they may still defer work), then the post-ack lane; the
+        send under way on the background lane finishes, the ones waiting are left (durable,
+        they are sent by a later scheduler pass)."""
         self._listeners.shutdown(wait=wait, cancel_futures=cancel_futures)
         self._after.shutdown(wait=wait, cancel_futures=cancel_futures)
+        self._background.shutdown(wait=wait, cancel_futures=True)
 
 
 def _log_failure(future: Future[Any]) -> None:
@@ -200,6 +231,11 @@ def soon(context: Mapping[str, Any], fn: Callable[..., Any], *args: Any) -> None
 def after_ack(context: Mapping[str, Any], fn: Callable[..., Any], *args: Any) -> None:
     """Run `fn(*args)` on the app's post-ack lane."""
     _run_on(context, lambda pool: pool.defer, fn, args)
+
+
+def in_background(context: Mapping[str, Any], fn: Callable[..., Any], *args: Any) -> None:
+    """Run `fn(*args)` on the app's background lane (work that waits for Slack's pace)."""
+    _run_on(context, lambda pool: pool.background, fn, args)
 
 
 class Coalescer:

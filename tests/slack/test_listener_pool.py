@@ -155,3 +155,16 @@ def test_wait_idle_waits_for_work_after_the_ack_and_says_when_it_is_still_busy()
         assert done == [1]  # idle means the work has finished, not merely started
     finally:
         pool.shutdown(wait=True)
+
+
+def test_the_background_lane_is_bounded_and_leaves_what_waits_at_shutdown() -> None:
+    pool = ListenerPool(listeners=2, after_ack=1)
+    pool.background_limit = 3
+    gate, ran = threading.Event(), []
+    assert pool.background(gate.wait, 10)  # a send waiting for its pace slot
+    assert pool.background(ran.append, "a") and pool.background(ran.append, "b")
+    assert pool.background(ran.append, "c") is False  # full: the row stays for the pass
+    assert pool.outstanding == 0  # outside the admission bound: acks are not held up
+    threading.Timer(0.2, gate.set).start()
+    pool.shutdown()  # the send under way finishes; the ones waiting are left
+    assert ran == [] and pool.background(ran.append, "d") is False
