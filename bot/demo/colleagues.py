@@ -25,7 +25,9 @@ def answer_prompts(demo: Demo, since: str, viewer: str) -> int:
         for m in list(demo.ws.messages.get(dm, [])):
             if float(m.ts) <= float(since) or OPEN_MODAL not in str(m.blocks):
                 continue
-            rng = random.Random(f"{user_id}:{m.ts}")
+            # seeded by the person and the prompt's instant (the ts's whole seconds, the demo
+            # clock), not its counter, which depends on which of the evening's DMs went first
+            rng = random.Random(f"{user_id}:{m.ts.split('.')[0]}")
             text = agency.evening_reply(user_id, rng)
             if text is not None and demo.driver.type_text(user_id, dm, text).ok:
                 replied += 1

@@ -19,21 +19,35 @@ function writeHash() {
   history.replaceState(null, "", "#" + p.toString());
 }
 
+// renders can overlap (the watch loop, an action, switching person): only the one asked for
+// last is drawn, so an older answer never puts back a person or a conversation just left
+let lastRender = 0;
+
 async function render() {
+  const mine = ++lastRender;
   const q = new URLSearchParams({ as: S.as, c: S.c, tab: S.tab, thread: S.thread });
   const r = await fetch("/demo/render?" + q.toString());
-  if (!r.ok) return;
+  if (!r.ok || mine !== lastRender) return;
   const d = await r.json();
+  if (mine !== lastRender) return;
   const switched = d.conversation !== S.c || d.tab !== S.tab || d.viewer !== S.as;
   S.as = d.viewer; S.c = d.conversation; S.tab = d.tab; S.thread = d.thread; S.v = d.version;
   writeHash();
   const scroll = $("scroll");
   const atBottom = !scroll || scroll.scrollHeight - scroll.scrollTop - scroll.clientHeight < 80;
-  const draft = $("composer-text") ? $("composer-text").value : "";
+  // what is being typed survives a redraw: the text, and the focus and caret if typing
+  const box = $("composer-text");
+  const draft = box ? box.value : "";
+  const typing = box !== null && document.activeElement === box;
+  const caret = typing ? [box.selectionStart, box.selectionEnd] : null;
   $("top").innerHTML = d.top;
   $("sidebar").innerHTML = d.sidebar;
   $("main").innerHTML = d.main;
-  if ($("composer-text") && !switched) $("composer-text").value = draft;
+  const again = $("composer-text");
+  if (again && !switched) {
+    again.value = draft;
+    if (caret) { again.focus(); again.setSelectionRange(caret[0], caret[1]); }
+  }
   const s2 = $("scroll");
   if (s2 && (atBottom || switched)) s2.scrollTop = s2.scrollHeight;
   $("thread").hidden = !d.thread_html;
