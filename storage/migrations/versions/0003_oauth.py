@@ -34,7 +34,7 @@ def _team(*, url: bool) -> list[sa.Column[Any]]:
 
 
 def _token(who: str) -> list[sa.Column[Any]]:
-    """A bot's or a user's token, its scopes, refresh token and expiry (the bot's id first)."""
+    """A bot's or a user's token (a bot's ids after it), its scopes, refresh token and expiry."""
     ids = [text("bot_id", 32, null=True), text("bot_user_id", 32, null=True)]
     return [
         text(f"{who}_token", 200, null=True),
