@@ -49,7 +49,7 @@ def when(name: str, *, null: bool = False) -> sa.Column[Any]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=null)
 
 
-def text(name: str, length: int, *, null: bool = False) -> sa.Column[Any]:
+def varchar(name: str, length: int, *, null: bool = False) -> sa.Column[Any]:
     """A VARCHAR(length) column."""
     return sa.Column(name, sa.String(length=length), nullable=null)
 

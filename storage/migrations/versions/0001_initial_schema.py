@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from storage.migrations.ddl import day, drop, flag, number, table, text, when
+from storage.migrations.ddl import day, drop, flag, number, table, varchar, when
 
 revision = "0001"
 down_revision = None
@@ -17,7 +17,7 @@ OPEN_STUDY = sa.text("status = 'open'")
 def upgrade() -> None:
     op.create_table(
         "processed_request",
-        text("key", 200),
+        varchar("key", 200),
         when("created_at"),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_processed_request")),
     )
@@ -27,54 +27,55 @@ def upgrade() -> None:
     # columns are laid out a few to a line, in their order in the table
     table(
         "workspace",
-        text("team_id", 32), text("name", 200, null=True),
+        varchar("team_id", 32), varchar("name", 200, null=True),
         sa.Column("settings", sa.JSON(), nullable=False), flag("installed", True),
         when("uninstalled_at", null=True), when("created_at"),
         unique=[("team_id",)],
     )  # fmt: skip
     table(
         "account",
-        number("workspace_id"), text("key", 200), text("name", 200),
-        text("crm_id", 200, null=True),
+        number("workspace_id"), varchar("key", 200), varchar("name", 200),
+        varchar("crm_id", 200, null=True),
         sa.Column("value", sa.Numeric(precision=14, scale=2), nullable=True), day("won_at"),
         sa.Column("notes", sa.Text(), nullable=True),
-        text("sales_rep_id", 32, null=True), text("account_manager_id", 32, null=True),
-        text("owner_id", 32, null=True), day("transfer_on"),
-        text("status", 24), text("source", 16), when("created_at"), when("closed_at", null=True),
+        varchar("sales_rep_id", 32, null=True), varchar("account_manager_id", 32, null=True),
+        varchar("owner_id", 32, null=True), day("transfer_on"),
+        varchar("status", 24), varchar("source", 16),
+        when("created_at"), when("closed_at", null=True),
         parents=[("workspace_id", "workspace")],
         unique=[("workspace_id", "key")],
     )  # fmt: skip
     table(
         "category",
-        number("workspace_id"), text("key", 40), text("label", 150), text("kind", 10),
+        number("workspace_id"), varchar("key", 40), varchar("label", 150), varchar("kind", 10),
         sa.Column("aliases", sa.JSON(), nullable=False), flag("active", True), number("position"),
         parents=[("workspace_id", "workspace")],
         unique=[("workspace_id", "key")],
     )  # fmt: skip
     table(
         "member",
-        number("workspace_id"), text("user_id", 32), text("role", 16),
-        text("display_name", 200, null=True),
-        text("tz", 64), when("tz_checked_at", null=True),
-        text("prompt_time", 5, null=True), text("work_days", 32, null=True),
+        number("workspace_id"), varchar("user_id", 32), varchar("role", 16),
+        varchar("display_name", 200, null=True),
+        varchar("tz", 64), when("tz_checked_at", null=True),
+        varchar("prompt_time", 5, null=True), varchar("work_days", 32, null=True),
         day("paused_until", null=True),
-        flag("active", True), text("inactive_reason", 200, null=True),
+        flag("active", True), varchar("inactive_reason", 200, null=True),
         flag("handoff_optin", False), when("last_assigned_at", null=True), when("created_at"),
         parents=[("workspace_id", "workspace")],
         unique=[("workspace_id", "user_id")],
     )  # fmt: skip
     table(
         "rollup",
-        number("workspace_id"), day("week_start"), when("claimed_at"), text("status", 10),
-        when("sent_at", null=True), text("message_ts", 32, null=True),
-        text("error", 200, null=True),
+        number("workspace_id"), day("week_start"), when("claimed_at"), varchar("status", 10),
+        when("sent_at", null=True), varchar("message_ts", 32, null=True),
+        varchar("error", 200, null=True),
         parents=[("workspace_id", "workspace")],
         unique=[("workspace_id", "week_start")],
     )  # fmt: skip
     table(
         "study",
-        number("workspace_id"), text("started_by", 32),
-        day("starts_on"), day("ends_on"), number("weeks"), text("status", 10),
+        number("workspace_id"), varchar("started_by", 32),
+        day("starts_on"), day("ends_on"), number("weeks"), varchar("status", 10),
         when("created_at"), when("ended_at", null=True),
         when("result_claimed_at", null=True), when("result_sent_at", null=True),
         parents=[("workspace_id", "workspace")],
@@ -89,9 +90,9 @@ def upgrade() -> None:
     )
     table(
         "day_log",
-        number("member_id"), day("work_date"), text("status", 10),
+        number("member_id"), day("work_date"), varchar("status", 10),
         sa.Column("note", sa.Text(), nullable=True),
-        text("source", 16), when("logged_at"), number("revision"),
+        varchar("source", 16), when("logged_at"), number("revision"),
         parents=[("member_id", "member")],
         unique=[("member_id", "work_date")],
     )  # fmt: skip
@@ -104,45 +105,45 @@ def upgrade() -> None:
     )  # fmt: skip
     table(
         "handoff",
-        number("account_id"), text("mode", 10),
-        text("channel_id", 32, null=True), text("thread_ts", 32, null=True),
-        text("intro_ts", 32, null=True),
-        text("status", 16), when("setup_claimed_at", null=True), text("error", 300, null=True),
-        when("created_at"),
+        number("account_id"), varchar("mode", 10),
+        varchar("channel_id", 32, null=True), varchar("thread_ts", 32, null=True),
+        varchar("intro_ts", 32, null=True),
+        varchar("status", 16), when("setup_claimed_at", null=True),
+        varchar("error", 300, null=True), when("created_at"),
         parents=[("account_id", "account")],
         unique=[("account_id",)],
     )  # fmt: skip
     table(
         "prompt",
         number("member_id"), day("local_date"),
-        when("due_at"), when("claimed_at"), text("status", 10), number("attempts"),
-        when("sent_at", null=True), text("channel_id", 32, null=True),
-        text("message_ts", 32, null=True),
+        when("due_at"), when("claimed_at"), varchar("status", 10), number("attempts"),
+        when("sent_at", null=True), varchar("channel_id", 32, null=True),
+        varchar("message_ts", 32, null=True),
         when("reminder_due_at", null=True), when("reminder_claimed_at", null=True),
-        when("reminded_at", null=True), text("error", 200, null=True),
+        when("reminded_at", null=True), varchar("error", 200, null=True),
         parents=[("member_id", "member")],
         unique=[("member_id", "local_date")],
     )  # fmt: skip
     op.create_index("ix_prompt_reminder_due", "prompt", ["reminder_due_at"], unique=False)
     table(
         "study_message",
-        number("study_id"), number("member_id"), text("kind", 16),
-        when("claimed_at"), when("sent_at", null=True), text("error", 200, null=True),
+        number("study_id"), number("member_id"), varchar("kind", 16),
+        when("claimed_at"), when("sent_at", null=True), varchar("error", 200, null=True),
         parents=[("member_id", "member"), ("study_id", "study")],
         unique=[("study_id", "member_id", "kind")],
     )  # fmt: skip
     table(
         "checklist_item",
-        number("handoff_id"), text("key", 40), text("label", 200), number("position"),
-        text("done_by", 32, null=True), when("done_at", null=True),
+        number("handoff_id"), varchar("key", 40), varchar("label", 200), number("position"),
+        varchar("done_by", 32, null=True), when("done_at", null=True),
         parents=[("handoff_id", "handoff")],
         unique=[("handoff_id", "key")],
     )  # fmt: skip
     table(
         "nudge",
-        number("handoff_id"), text("kind", 24), when("due_at"),
+        number("handoff_id"), varchar("kind", 24), when("due_at"),
         when("claimed_at", null=True), when("sent_at", null=True), number("attempts"),
-        text("error", 200, null=True),
+        varchar("error", 200, null=True),
         parents=[("handoff_id", "handoff")],
         unique=[("handoff_id", "kind")],
     )  # fmt: skip

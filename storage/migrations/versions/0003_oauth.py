@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from storage.migrations.ddl import table, text
+from storage.migrations.ddl import table, varchar
 
 revision = "0003"
 down_revision = "0002"
@@ -23,24 +23,24 @@ WEBHOOK = ("url", "channel", "channel_id", "configuration_url")
 def _team(*, url: bool) -> list[sa.Column[Any]]:
     """Who installed: the app, the enterprise (its URL for installations) and the team."""
     return [
-        text("client_id", 32),
-        text("app_id", 32),
-        text("enterprise_id", 32, null=True),
-        text("enterprise_name", 200, null=True),
-        *([text("enterprise_url", 200, null=True)] if url else []),
-        text("team_id", 32, null=True),
-        text("team_name", 200, null=True),
+        varchar("client_id", 32),
+        varchar("app_id", 32),
+        varchar("enterprise_id", 32, null=True),
+        varchar("enterprise_name", 200, null=True),
+        *([varchar("enterprise_url", 200, null=True)] if url else []),
+        varchar("team_id", 32, null=True),
+        varchar("team_name", 200, null=True),
     ]
 
 
 def _token(who: str) -> list[sa.Column[Any]]:
     """A bot's or a user's token (a bot's ids after it), its scopes, refresh token and expiry."""
-    ids = [text("bot_id", 32, null=True), text("bot_user_id", 32, null=True)]
+    ids = [varchar("bot_id", 32, null=True), varchar("bot_user_id", 32, null=True)]
     return [
-        text(f"{who}_token", 200, null=True),
+        varchar(f"{who}_token", 200, null=True),
         *(ids if who == "bot" else []),
-        text(f"{who}_scopes", 1000, null=True),
-        text(f"{who}_refresh_token", 200, null=True),
+        varchar(f"{who}_scopes", 1000, null=True),
+        varchar(f"{who}_refresh_token", 200, null=True),
         sa.Column(f"{who}_token_expires_at", sa.DateTime(), nullable=True),
     ]
 
@@ -50,11 +50,11 @@ def upgrade() -> None:
         "slack_installations",
         *_team(url=True),
         *_token("bot"),
-        text("user_id", 32),
+        varchar("user_id", 32),
         *_token("user"),
-        *(text(f"incoming_webhook_{part}", 200, null=True) for part in WEBHOOK),
+        *(varchar(f"incoming_webhook_{part}", 200, null=True) for part in WEBHOOK),
         _enterprise_install(),
-        text("token_type", 32, null=True),
+        varchar("token_type", 32, null=True),
         _installed_at(),
     )
     op.create_index(
@@ -72,7 +72,7 @@ def upgrade() -> None:
     )
     table(
         "slack_oauth_states",
-        text("state", 200),
+        varchar("state", 200),
         sa.Column("expire_at", sa.DateTime(), nullable=False),
     )
 

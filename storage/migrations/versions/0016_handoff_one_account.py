@@ -14,7 +14,7 @@ import unicodedata
 import sqlalchemy as sa
 from alembic import op
 
-from storage.migrations.ddl import day, drop, number, table, text, when
+from storage.migrations.ddl import day, drop, number, table, varchar, when
 
 revision = "0016_handoff"
 down_revision = "0003"
@@ -42,7 +42,7 @@ def _normalise(name: str) -> str:
 
 def upgrade() -> None:
     for name, length in ACCOUNT_COLUMNS:
-        op.add_column("account", text(name, length, null=True))
+        op.add_column("account", varchar(name, length, null=True))
     op.add_column("handoff", when("nudged_at", null=True))
     # existing accounts: the name key of every hand-off not closed; where two open hand-offs
     # already share a name (the bug this revision fixes), the newer one keeps no name key
@@ -71,10 +71,10 @@ def upgrade() -> None:
     table(
         "crm_owner",
         number("workspace_id"),
-        text("crm", 16),
-        text("owner_key", 300),
-        text("slack_user", 32),
-        text("mapped_by", 32, null=True),
+        varchar("crm", 16),
+        varchar("owner_key", 300),
+        varchar("slack_user", 32),
+        varchar("mapped_by", 32, null=True),
         when("created_at"),
         parents=[("workspace_id", "workspace")],
         unique=[("workspace_id", "crm", "owner_key")],
@@ -82,10 +82,10 @@ def upgrade() -> None:
     table(
         "crm_delivery",
         number("workspace_id"),
-        text("crm", 16),
-        text("delivery_key", 200),
+        varchar("crm", 16),
+        varchar("delivery_key", 200),
         number("account_id", null=True),
-        text("status", 24),
+        varchar("status", 24),
         when("received_at"),
         parents=[("account_id", "account", "SET NULL"), ("workspace_id", "workspace")],
         unique=[("workspace_id", "crm", "delivery_key")],
@@ -93,10 +93,10 @@ def upgrade() -> None:
     table(
         "handoff_question",
         number("workspace_id"),
-        text("key", 200),
-        text("kind", 16),
+        varchar("key", 200),
+        varchar("kind", 16),
         number("account_id", null=True),
-        text("subject", 300, null=True),
+        varchar("subject", 300, null=True),
         day("asked_on"),
         when("claimed_at"),
         sa.Column("messages", sa.JSON(), nullable=False),

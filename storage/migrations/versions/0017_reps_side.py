@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from storage.migrations.ddl import day, number, table, text, when
+from storage.migrations.ddl import day, number, table, varchar, when
 
 revision = "0017"
 down_revision = "0016_handoff"
@@ -18,7 +18,7 @@ down_revision = "0016_handoff"
 def upgrade() -> None:
     op.add_column("workspace", when("greeted_at", null=True))
     for column in (
-        text("welcome_due", 8, null=True),
+        varchar("welcome_due", 8, null=True),
         when("welcome_claimed_at", null=True),
         when("welcomed_at", null=True),
     ):
@@ -26,11 +26,11 @@ def upgrade() -> None:
     table(
         "away_period",
         number("member_id"),
-        text("kind", 10),
+        varchar("kind", 10),
         day("first_day"),
         day("last_day"),
-        text("reason", 200, null=True),
-        text("set_by", 32, null=True),
+        varchar("reason", 200, null=True),
+        varchar("set_by", 32, null=True),
         when("created_at"),
         parents=[("member_id", "member")],
         unique=[("member_id", "kind", "first_day")],

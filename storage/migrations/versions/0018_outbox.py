@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from storage.migrations.ddl import number, table, text, when
+from storage.migrations.ddl import number, table, varchar, when
 
 revision = "0018"
 down_revision = "0017"
@@ -14,18 +14,18 @@ down_revision = "0017"
 def upgrade() -> None:
     table(
         "outbox",
-        text("team_id", 32),
-        text("channel", 32),
-        text("method", 32),
+        varchar("team_id", 32),
+        varchar("channel", 32),
+        varchar("method", 32),
         sa.Column("body", sa.JSON(), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=True),
-        text("tell", 32, null=True),
-        text("status", 12),
+        varchar("tell", 32, null=True),
+        varchar("status", 12),
         number("attempts"),
         when("next_at"),
         when("created_at"),
         when("sent_at", null=True),
-        text("error", 200, null=True),
+        varchar("error", 200, null=True),
     )
     op.create_index("ix_outbox_status_next_at", "outbox", ["status", "next_at"])
     op.create_index(op.f("ix_outbox_channel"), "outbox", ["channel"])
