@@ -153,6 +153,12 @@ def test_wait_idle_waits_for_work_after_the_ack_and_says_when_it_is_still_busy()
         threading.Timer(0.05, release.set).start()
         assert pool.wait_idle(10) is True
         assert done == [1]  # idle means the work has finished, not merely started
+        # a send waiting for its pace slot on the background lane is work under way too
+        gate = threading.Event()
+        assert pool.background(gate.wait, 10)
+        assert pool.wait_idle(0.05) is False
+        gate.set()
+        assert pool.wait_idle(10) is True
     finally:
         pool.shutdown(wait=True)
 
